@@ -1,0 +1,48 @@
+# jifen — the two commands of the README quick start are `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test lint format messages bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+jifen/static/vendor/.stamp: node_modules/.package-lock.json scripts/vendor-assets.sh
+	scripts/vendor-assets.sh
+	touch $@
+
+setup: $(STAMP) jifen/static/vendor/.stamp
+	scripts/system-deps.sh
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+run: setup
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --no-obsolete
+
+bench: setup
+	$(PY) bench/year_close.py
+
+clean:
+	rm -rf $(VENV) node_modules jifen/static/vendor var/staticfiles

@@ -1,0 +1,78 @@
+"""Frequency and annual caps of scheme items, counted over the archive and pending declarations.
+
+An item is identified by its code within its organisation's catalogue, so that a new scheme
+version does not reset what was already used this year.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from jifen.declarations.enums import PENDING
+from jifen.declarations.models import Declaration
+from jifen.errors import LimitExceeded
+from jifen.ledger.models import Entry
+from jifen.orgs.models import Member
+from jifen.schemes.enums import Frequency
+from jifen.schemes.models import Item
+
+
+def period_months(frequency: str, month: int) -> list[int] | None:
+    if frequency == Frequency.MONTHLY:
+        return [month]
+    if frequency == Frequency.QUARTERLY:
+        first = (month - 1) // 3 * 3 + 1
+        return [first, first + 1, first + 2]
+    if frequency == Frequency.YEARLY:
+        return list(range(1, 13))
+    return None
+
+
+def _same_item(member: Member, item: Item, year: int) -> dict:
+    return {
+        "member": member,
+        "year": year,
+        "item__code": item.code,
+        "item__scheme__organisation_id": item.scheme.organisation_id,
+    }
+
+
+def check_item_limits(
+    *, member: Member, item: Item, year: int, month: int, points: Decimal
+) -> None:
+    """Raise LimitExceeded when one more use of `item` would break its frequency or annual cap."""
+    live = Entry.objects.filter(
+        reverses__isnull=True, reversal__isnull=True, **_same_item(member, item, year)
+    )
+    pending = Declaration.objects.filter(status__in=PENDING, **_same_item(member, item, year))
+    months = period_months(item.frequency, month)
+    if months and (
+        live.filter(month__in=months).exists() or pending.filter(month__in=months).exists()
+    ):
+        raise LimitExceeded(
+            _(
+                "“%(item)s” counts at most: %(frequency)s. It has already been recorded or "
+                "declared for this period."
+            )
+            % {"item": item.name, "frequency": item.get_frequency_display()},
+            code="frequency_exceeded",
+        )
+    if item.annual_cap is None:
+        return
+    used = abs(live.aggregate(total=Sum("points"))["total"] or 0)
+    used += pending.aggregate(total=Sum("points"))["total"] or 0
+    if used + points > item.annual_cap:
+        raise LimitExceeded(
+            _(
+                "“%(item)s” is capped at %(cap)s points a year; %(used)s are already used or "
+                "declared, so at most %(left)s more can be given."
+            )
+            % {
+                "item": item.name,
+                "cap": item.annual_cap,
+                "used": used,
+                "left": max(item.annual_cap - used, 0),
+            },
+            code="annual_cap_exceeded",
+        )

@@ -1,0 +1,377 @@
+"""Declarations, their reviews, the committee's own records and veto proposals.
+
+Each function runs in one transaction, checks the actor's role and the object's state, writes
+the audit event and, where points change, the ledger entry.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jifen.audit.services import log_action
+from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
+from jifen.declarations.limits import check_item_limits
+from jifen.declarations.models import Declaration, VetoProposal
+from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
+from jifen.orgs import rules
+from jifen.orgs.enums import MemberState
+from jifen.orgs.models import Member
+from jifen.schemes.enums import ItemCategory
+from jifen.schemes.models import CommendationLevel, Item, Scheme
+from jifen.schemes.selectors import current_scheme
+
+COMMITTEE_CATEGORIES = (ItemCategory.BASE, ItemCategory.PERFORMANCE, ItemCategory.DEDUCTION)
+
+
+def declaration_window(
+    scheme: Scheme, year: int, month: int
+) -> tuple[datetime.date, datetime.date]:
+    """Declarations for a month open on its 1st and close on the scheme's day of the next month."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime.date(year, month, 1), datetime.date(
+        next_year, next_month, scheme.declaration_deadline_day
+    )
+
+
+def _scheme_item(member: Member, item: Item, year: int) -> Scheme:
+    scheme = current_scheme(member.branch, year)
+    if scheme is None or item.scheme_id != scheme.pk:
+        raise DomainError(
+            _("This item is not in the scoring scheme that applies to you this year.")
+        )
+    if not item.applies_to(member.category):
+        raise DomainError(_("This item does not apply to the member's category."))
+    return scheme
+
+
+def _check_points(item: Item, points: Decimal) -> None:
+    if not item.points_min <= points <= item.points_max:
+        raise DomainError(
+            _("“%(item)s” gives between %(low)s and %(high)s points.")
+            % {"item": item.name, "low": item.points_min, "high": item.points_max},
+            code="points_out_of_range",
+        )
+
+
+def _check_evidence(item: Item, evidence: str) -> None:
+    if item.evidence_required and not evidence.strip():
+        raise DomainError(_("“%s” needs evidence.") % item.name, code="evidence_required")
+
+
+def _check_month(member: Member, year: int, month: int) -> None:
+    if not 1 <= month <= 12:
+        raise DomainError(_("There is no such month."))
+    if ledger.is_month_locked(member.branch, year, month):
+        raise InvalidState(_("This month is locked."), code="month_locked")
+
+
+def _commendation_points(item: Item, level: CommendationLevel | None, scheme: Scheme) -> Decimal:
+    if level is None or level.scheme_id != scheme.pk:
+        raise DomainError(_("Choose the level of the commendation."), code="level_required")
+    return min(level.points, scheme.commendation_cap)
+
+
+@transaction.atomic
+def declaration_submit(
+    *,
+    actor,
+    member: Member,
+    year: int,
+    month: int,
+    item: Item,
+    points: Decimal | None,
+    description: str,
+    evidence: str = "",
+    commendation_level: CommendationLevel | None = None,
+    today: datetime.date | None = None,
+) -> Declaration:
+    if member.user_id is None or member.user_id != actor.pk:
+        raise NotPermitted(_("Members declare only for themselves."))
+    if member.state != MemberState.ACTIVE:
+        raise InvalidState(_("Only active members declare."))
+    scheme = _scheme_item(member, item, year)
+    if not item.declarable:
+        raise DomainError(_("This item is recorded by the branch, not declared."))
+    _check_month(member, year, month)
+    opens, closes = declaration_window(scheme, year, month)
+    today = today or timezone.localdate()
+    if not opens <= today <= closes:
+        raise InvalidState(
+            _("Declarations for %(year)s-%(month)02d are open from %(opens)s to %(closes)s.")
+            % {"year": year, "month": month, "opens": opens, "closes": closes},
+            code="month_closed",
+        )
+    if item.category == ItemCategory.COMMENDATION:
+        points = _commendation_points(item, commendation_level, scheme)
+    else:
+        commendation_level = None
+        _check_points(item, points)
+    if not description.strip():
+        raise DomainError(_("Describe what you did."), code="description_required")
+    _check_evidence(item, evidence)
+    check_item_limits(member=member, item=item, year=year, month=month, points=points)
+    declaration = Declaration.objects.create(
+        member=member,
+        branch=member.branch,
+        year=year,
+        month=month,
+        item=item,
+        points=points,
+        description=description,
+        evidence=evidence,
+        commendation_level=commendation_level,
+    )
+    log_action(
+        "declarations.declaration.submitted",
+        actor=actor,
+        obj=declaration,
+        organisation=member.branch,
+        item=item.code,
+        points=str(points),
+        month=month,
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_withdraw(*, actor, declaration: Declaration) -> Declaration:
+    if declaration.member.user_id != actor.pk:
+        raise NotPermitted()
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        raise InvalidState(_("Only a declaration not yet reviewed can be withdrawn."))
+    declaration.status = DeclarationStatus.WITHDRAWN
+    declaration.save(update_fields=["status"])
+    log_action(
+        "declarations.declaration.withdrawn",
+        actor=actor,
+        obj=declaration,
+        organisation=declaration.branch,
+    )
+    return declaration
+
+
+def _lock_for_decision(declaration: Declaration, expected: str) -> Declaration:
+    # Re-read under lock so that two reviewers (or a double click) cannot both decide.
+    fresh = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if fresh.status != expected:
+        raise InvalidState(_("This declaration has already been decided."), code="already_decided")
+    return fresh
+
+
+@transaction.atomic
+def declaration_review(
+    *,
+    actor,
+    declaration: Declaration,
+    decision: str,
+    points: Decimal | None = None,
+    reason: str = "",
+) -> Declaration:
+    """The branch committee's decision. An approved commendation goes on to the parent
+    organisation; anything else approved or adjusted becomes a ledger entry."""
+    if not rules.can_work_in_branch(actor, declaration.branch):
+        raise NotPermitted()
+    if declaration.member.user_id == actor.pk:
+        raise NotPermitted(_("Nobody reviews their own declaration."), code="own_declaration")
+    declaration = _lock_for_decision(declaration, DeclarationStatus.SUBMITTED)
+    _check_month(declaration.member, declaration.year, declaration.month)
+    if decision != Decision.APPROVE and not reason.strip():
+        raise DomainError(_("Give the reason for adjusting or rejecting."), code="reason_required")
+    if decision == Decision.ADJUST:
+        if declaration.item.category == ItemCategory.COMMENDATION:
+            raise DomainError(_("A commendation's points follow its level; approve or reject it."))
+        _check_points(declaration.item, points)
+    declaration.branch_decided_by, declaration.branch_decided_at = actor, timezone.now()
+    declaration.decision_reason = reason
+    if decision == Decision.REJECT:
+        declaration.status = DeclarationStatus.REJECTED
+    elif declaration.item.category == ItemCategory.COMMENDATION:
+        declaration.status = DeclarationStatus.FORWARDED
+    else:
+        granted = points if decision == Decision.ADJUST else declaration.points
+        declaration.status = (
+            DeclarationStatus.ADJUSTED
+            if decision == Decision.ADJUST
+            else DeclarationStatus.APPROVED
+        )
+        declaration.points_granted = granted
+        declaration.entry = _entry_for(actor, declaration, granted, Source.DECLARATION)
+    declaration.save()
+    log_action(
+        "declarations.declaration.reviewed",
+        actor=actor,
+        obj=declaration,
+        organisation=declaration.branch,
+        decision=decision,
+        reason=reason,
+        status=declaration.status,
+    )
+    return declaration
+
+
+def _entry_for(actor, declaration: Declaration, points: Decimal, source: str):
+    return ledger.append_entry(
+        actor=actor,
+        member=declaration.member,
+        year=declaration.year,
+        month=declaration.month,
+        item=declaration.item,
+        points=points,
+        source=source,
+        reason=declaration.decision_reason or declaration.description,
+        evidence=declaration.evidence,
+        commendation_level=declaration.commendation_level,
+        branch=declaration.branch,
+    )
+
+
+@transaction.atomic
+def declaration_parent_review(
+    *, actor, declaration: Declaration, approve: bool, reason: str = ""
+) -> Declaration:
+    """The parent organisation's review (党总支审核) of a commendation the branch approved."""
+    if not rules.can_review_for(actor, declaration.branch):
+        raise NotPermitted()
+    declaration = _lock_for_decision(declaration, DeclarationStatus.FORWARDED)
+    if not approve and not reason.strip():
+        raise DomainError(
+            _("Give the reason for returning the commendation."), code="reason_required"
+        )
+    declaration.parent_decided_by, declaration.parent_decided_at = actor, timezone.now()
+    if approve:
+        declaration.status = DeclarationStatus.APPROVED
+        declaration.points_granted = declaration.points
+        declaration.decision_reason = reason
+        declaration.entry = _entry_for(actor, declaration, declaration.points, Source.COMMENDATION)
+    else:
+        declaration.status = DeclarationStatus.REJECTED
+        declaration.decision_reason = reason
+    declaration.save()
+    log_action(
+        "declarations.commendation.reviewed",
+        actor=actor,
+        obj=declaration,
+        organisation=declaration.branch,
+        approve=approve,
+        reason=reason,
+    )
+    return declaration
+
+
+@transaction.atomic
+def committee_record(
+    *,
+    actor,
+    member: Member,
+    year: int,
+    month: int,
+    item: Item,
+    points: Decimal,
+    reason: str,
+    evidence: str = "",
+):
+    """The committee records points it found itself: most often a deduction (扣分)."""
+    if not rules.can_work_in_branch(actor, member.branch):
+        raise NotPermitted()
+    if member.user_id == actor.pk:
+        raise NotPermitted(_("Nobody records points for themselves."), code="own_record")
+    if item.category not in COMMITTEE_CATEGORIES:
+        raise DomainError(_("Commendations and vetoes have their own approval procedure."))
+    _scheme_item(member, item, year)
+    _check_month(member, year, month)
+    _check_points(item, points)
+    _check_evidence(item, evidence)
+    check_item_limits(member=member, item=item, year=year, month=month, points=points)
+    return ledger.append_entry(
+        actor=actor,
+        member=member,
+        year=year,
+        month=month,
+        item=item,
+        points=points,
+        source=Source.COMMITTEE,
+        reason=reason,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def veto_propose(
+    *, actor, member: Member, year: int, month: int, item: Item, reason: str, evidence: str
+) -> VetoProposal:
+    if not rules.can_work_in_branch(actor, member.branch):
+        raise NotPermitted()
+    if item.category != ItemCategory.VETO:
+        raise DomainError(_("Choose a veto item."))
+    _scheme_item(member, item, year)
+    if not reason.strip() or not evidence.strip():
+        raise DomainError(_("A veto needs the facts and the evidence."), code="evidence_required")
+    if VetoProposal.objects.filter(member=member, year=year, status=VetoStatus.PROPOSED).exists():
+        raise InvalidState(_("A veto proposal for this member is already waiting."))
+    proposal = VetoProposal.objects.create(
+        member=member,
+        branch=member.branch,
+        year=year,
+        month=month,
+        item=item,
+        reason=reason,
+        evidence=evidence,
+        proposed_by=actor,
+    )
+    log_action(
+        "declarations.veto.proposed",
+        actor=actor,
+        obj=proposal,
+        organisation=member.branch,
+        member=member,
+        reason=reason,
+    )
+    return proposal
+
+
+@transaction.atomic
+def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) -> VetoProposal:
+    """The parent organisation confirms (the year's score becomes 0) or does not confirm."""
+    if not rules.can_review_for(actor, proposal.branch):
+        raise NotPermitted()
+    proposal = VetoProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != VetoStatus.PROPOSED:
+        raise InvalidState(
+            _("This veto proposal has already been decided."), code="already_decided"
+        )
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the decision."), code="reason_required")
+    proposal.status = VetoStatus.CONFIRMED if confirm else VetoStatus.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_reason = (
+        actor,
+        timezone.now(),
+        reason,
+    )
+    if confirm:
+        proposal.entry = ledger.append_entry(
+            actor=actor,
+            member=proposal.member,
+            year=proposal.year,
+            month=proposal.month,
+            item=proposal.item,
+            points=Decimal(0),
+            source=Source.VETO,
+            reason=f"{proposal.reason}\n{reason}",
+            evidence=proposal.evidence,
+            branch=proposal.branch,
+        )
+    proposal.save()
+    log_action(
+        "declarations.veto.decided",
+        actor=actor,
+        obj=proposal,
+        organisation=proposal.branch,
+        confirm=confirm,
+        reason=reason,
+    )
+    return proposal

@@ -1,0 +1,31 @@
+"""Errors raised by the domain layer. Views and the API turn them into messages and responses.
+
+Each carries a machine-readable `code` and a translated, human `message`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "invalid"
+
+    def __init__(self, message=None, *, code: str | None = None):
+        self.message = message or _("This action is not allowed.")
+        if code:
+            self.code = code
+        super().__init__(str(self.message))
+
+
+class NotPermitted(DomainError):
+    code = "permission_denied"
+
+    def __init__(self, message=None, *, code: str | None = None):
+        super().__init__(message or _("You may not do this for this organisation."), code=code)
+
+
+class InvalidState(DomainError):
+    code = "invalid_state"
+
+
+class LimitExceeded(DomainError):
+    code = "limit_exceeded"

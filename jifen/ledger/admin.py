@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from jifen.admin_readonly import ReadOnlyAdmin
+from jifen.ledger.models import Entry, MonthLock
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ["member", "year", "month", "item", "points", "source", "recorded_at"]
+    list_filter = ["year", "category", "source"]
+
+
+admin.site.register(MonthLock, ReadOnlyAdmin)

@@ -1,0 +1,163 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jifen.orgs.enums import (
+    Gender,
+    MemberCategory,
+    MemberState,
+    OrgKind,
+    PartyStatus,
+    RoleKind,
+)
+from jifen.orgs.validators import mask, validate_id_number
+
+
+class Organisation(models.Model):
+    """A node of 党委 → 党总支 → 党支部 → 党小组.
+
+    `path` is a materialised path of ancestor ids ("1/4/9/") so that a whole subtree is one
+    indexed prefix query; only services.organisation_create/organisation_move write it.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Own id and every ancestor's, nearest first."""
+        return [int(part) for part in reversed(self.path.strip("/").split("/"))]
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == OrgKind.BRANCH
+
+
+class Member(models.Model):
+    """A party member in the roster (党员名册), with the basic fields of the national record."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    education = models.CharField(_("education"), max_length=30, blank=True)
+    join_date = models.DateField(_("date joined the party"))
+    party_status = models.CharField(
+        _("party status"), max_length=20, choices=PartyStatus.choices, default=PartyStatus.FULL
+    )
+    category = models.CharField(
+        _("member category"),
+        max_length=20,
+        choices=MemberCategory.choices,
+        default=MemberCategory.IN_SERVICE,
+    )
+    branch = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="members", verbose_name=_("branch")
+    )
+    group = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        verbose_name=_("party group"),
+    )
+    party_post = models.CharField(_("party post"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=MemberState.choices, default=MemberState.ACTIVE
+    )
+    exempt_reason = models.CharField(
+        _("reason for exemption from scoring"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example long illness; an exempt member gets no score and no rank."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("user account"),
+    )
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["branch_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number, 4, 4)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone, 3, 4)
+
+
+class Placement(models.Model):
+    """Which branch a member belonged to and when; a transfer closes one and opens the next,
+    so that the member's history (and the months counted in the year score) is kept."""
+
+    member = models.ForeignKey(Member, models.PROTECT, related_name="placements")
+    branch = models.ForeignKey(Organisation, models.PROTECT, related_name="placements")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["member_id", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.branch} · {self.start}–{self.end or ''}"
+
+    def covers_month(self, year: int, month: int) -> bool:
+        first = datetime.date(year, month, 1)
+        last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        return self.start <= last and (self.end is None or self.end >= first)
+
+
+class Role(models.Model):
+    """A role a user holds in one organisation; it reaches that organisation's subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "kind"], name="unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.organisation}"

@@ -1,0 +1,71 @@
+"""Who may do what where. Roles reach the subtree of the organisation they are held in.
+
+Every page, endpoint and service asks these functions; none of them decides by itself.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from jifen.orgs.enums import RoleKind
+from jifen.orgs.models import Member, Organisation, Role
+
+BRANCH_WORK = (RoleKind.COMMITTEE, RoleKind.SECRETARY)
+ANY_ROLE = tuple(RoleKind)
+
+
+def _holds(user, kinds: Iterable[str], org_ids: list[int]) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Role.objects.filter(user=user, organisation_id__in=org_ids, kind__in=kinds).exists()
+
+
+def can_work_in_branch(user, branch: Organisation) -> bool:
+    """Committee members and the secretary review, record deductions and run meetings."""
+    return _holds(user, BRANCH_WORK, [branch.pk])
+
+
+def is_secretary(user, branch: Organisation) -> bool:
+    return _holds(user, [RoleKind.SECRETARY], [branch.pk])
+
+
+def can_review_for(user, branch: Organisation) -> bool:
+    """Reviewers of a parent organisation (党总支/党委) approve and file for its branches."""
+    return _holds(user, [RoleKind.REVIEWER], branch.ancestor_ids[1:])
+
+
+def can_administer(user, org: Organisation) -> bool:
+    return _holds(user, [RoleKind.ADMIN], org.ancestor_ids)
+
+
+def can_see_organisation(user, org: Organisation) -> bool:
+    return _holds(user, ANY_ROLE, org.ancestor_ids)
+
+
+def _subtree_q(paths: Iterable[str], field: str) -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def visible_organisations(user, kinds: Iterable[str] = ANY_ROLE) -> QuerySet[Organisation]:
+    """Organisations in the subtrees where the user holds one of `kinds`."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    paths = Role.objects.filter(user=user, kind__in=kinds).values_list(
+        "organisation__path", flat=True
+    )
+    return Organisation.objects.filter(_subtree_q(list(paths), "path"))
+
+
+def visible_members(user, kinds: Iterable[str] = ANY_ROLE) -> QuerySet[Member]:
+    """Members whose branch the user may see through a role, plus the user's own record."""
+    if not user.is_authenticated:
+        return Member.objects.none()
+    orgs = visible_organisations(user, kinds)
+    return Member.objects.filter(Q(branch__in=orgs) | Q(user=user)).distinct()

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemCategory(models.TextChoices):
+    BASE = "base", _("Base (basic duties)")
+    PERFORMANCE = "performance", _("Performance")
+    COMMENDATION = "commendation", _("Commendation")
+    DEDUCTION = "deduction", _("Deduction")
+    VETO = "veto", _("Veto")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Once a month")
+    QUARTERLY = "quarterly", _("Once a quarter")
+    YEARLY = "yearly", _("Once a year")
+    UNLIMITED = "unlimited", _("No limit")
+
+
+class Divisor(models.TextChoices):
+    MONTHS_BELONGED = "months_belonged", _("Months the member belonged to a scoring branch")
+    TWELVE = "twelve", _("Always 12")
+
+
+class RankRule(models.TextChoices):
+    NONE = "", _("No rank condition")
+    TOP = "top", _("Within the top share of the ranking")
+    BOTTOM = "bottom", _("Within the bottom share of the ranking")
+
+
+class RankMode(models.TextChoices):
+    REQUIRED = "required", _("Required: otherwise the next grade applies")
+    FLAG = "flag", _("Flag only: the meeting decides")

@@ -1,0 +1,200 @@
+"""Changes to scoring schemes. A scheme under which a month is locked is frozen: changes go
+into a new version, so that locked months keep the rules they were scored under."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jifen.audit.services import log_action
+from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.orgs import rules
+from jifen.orgs.models import Organisation
+from jifen.schemes import presets
+from jifen.schemes.enums import ItemCategory
+from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
+
+SCHEME_FIELDS = (
+    "name",
+    "base_points",
+    "performance_cap",
+    "commendation_cap",
+    "divisor",
+    "exempt_categories",
+    "declaration_deadline_day",
+    "review_deadline_day",
+    "notice_working_days",
+    "appeal_days",
+    "answer_working_days",
+)
+ITEM_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "category",
+    "points_min",
+    "points_max",
+    "frequency",
+    "annual_cap",
+    "evidence_required",
+    "member_categories",
+    "declarable",
+    "order",
+)
+
+
+def _check_admin(actor, scheme_org: Organisation) -> None:
+    if not rules.can_administer(actor, scheme_org):
+        raise NotPermitted()
+
+
+def _check_editable(scheme: Scheme) -> None:
+    if scheme.is_locked:
+        raise InvalidState(
+            _("Months scored under this scheme are locked; make a new version to change it."),
+            code="scheme_locked",
+        )
+
+
+@transaction.atomic
+def scheme_create_from_preset(
+    *, actor, organisation: Organisation, year: int, name: str, grade_scale: str = "seed"
+) -> Scheme:
+    _check_admin(actor, organisation)
+    if Scheme.objects.filter(organisation=organisation, year=year).exists():
+        raise InvalidState(_("This organisation already has a scheme for that year."))
+    scheme = Scheme.objects.create(
+        organisation=organisation, year=year, name=name, created_by=actor
+    )
+    for order, (code, label, points) in enumerate(presets.COMMENDATION_LEVELS):
+        CommendationLevel.objects.create(
+            scheme=scheme, code=code, name=label, points=points, order=order
+        )
+    for order, row in enumerate(presets.GRADE_SCALES[grade_scale]):
+        code, label, min_score, rule, share, mode, unqualified = row
+        GradeLevel.objects.create(
+            scheme=scheme,
+            order=order,
+            code=code,
+            name=label,
+            min_score=min_score,
+            rank_rule=rule,
+            rank_share=share,
+            rank_mode=mode,
+            is_unqualified=unqualified,
+        )
+    for order, row in enumerate(presets.ITEMS):
+        values = dict(zip(presets.ITEM_COLUMNS, row, strict=True))
+        Item.objects.create(scheme=scheme, order=order, **values)
+    log_action(
+        "schemes.scheme.created",
+        actor=actor,
+        obj=scheme,
+        organisation=organisation,
+        year=year,
+        grade_scale=grade_scale,
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, actor, scheme: Scheme, **fields) -> Scheme:
+    _check_admin(actor, scheme.organisation)
+    _check_editable(scheme)
+    _only(fields, SCHEME_FIELDS)
+    for key, value in fields.items():
+        setattr(scheme, key, value)
+    if scheme.performance_cap < 0 or scheme.commendation_cap < 0 or scheme.base_points < 0:
+        raise DomainError(_("Scores and caps cannot be negative."))
+    scheme.save(update_fields=list(fields) or None)
+    log_action(
+        "schemes.scheme.updated",
+        actor=actor,
+        obj=scheme,
+        organisation=scheme.organisation,
+        **{k: str(v) for k, v in fields.items()},
+    )
+    return scheme
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+
+
+def _validate_item(item: Item) -> None:
+    if item.points_min > item.points_max or item.points_min < 0:
+        raise DomainError(_("Points run from a lower to a higher value, neither negative."))
+    if item.category in (ItemCategory.BASE, ItemCategory.VETO) and item.points_max != 0:
+        raise DomainError(_("Base and veto items carry no points of their own."))
+    if item.annual_cap is not None and item.annual_cap < item.points_max:
+        raise DomainError(_("The annual cap must be at least the item's highest points."))
+
+
+@transaction.atomic
+def item_save(*, actor, scheme: Scheme, item: Item | None = None, **fields) -> Item:
+    """Create an item (item=None) or change one; points are magnitudes, deductions included."""
+    _check_admin(actor, scheme.organisation)
+    _check_editable(scheme)
+    _only(fields, ITEM_FIELDS)
+    item = item or Item(scheme=scheme)
+    if item.scheme_id != scheme.pk:
+        raise DomainError(_("The item belongs to another scheme."))
+    for key, value in fields.items():
+        setattr(item, key, value)
+    _validate_item(item)
+    if Item.objects.filter(scheme=scheme, code=item.code).exclude(pk=item.pk).exists():
+        raise DomainError(_("Another item of this scheme has the code %s.") % item.code)
+    item.save()
+    log_action(
+        "schemes.item.saved",
+        actor=actor,
+        obj=item,
+        organisation=scheme.organisation,
+        code=item.code,
+        **{k: str(v) for k, v in fields.items() if k != "code"},
+    )
+    return item
+
+
+@transaction.atomic
+def item_remove(*, actor, item: Item) -> None:
+    _check_admin(actor, item.scheme.organisation)
+    _check_editable(item.scheme)
+    if item.entries.exists() or item.declarations.exists():
+        raise InvalidState(
+            _("Points were given for this item; it can only be changed in a new version.")
+        )
+    log_action(
+        "schemes.item.removed",
+        actor=actor,
+        obj=item,
+        organisation=item.scheme.organisation,
+        code=item.code,
+    )
+    item.delete()
+
+
+@transaction.atomic
+def scheme_new_version(*, actor, scheme: Scheme) -> Scheme:
+    """Copy a scheme into the next version, which then applies to months not yet locked."""
+    _check_admin(actor, scheme.organisation)
+    latest = (
+        Scheme.objects.filter(organisation=scheme.organisation, year=scheme.year)
+        .order_by("-version")
+        .first()
+    )
+    copy = Scheme.objects.get(pk=scheme.pk)
+    copy.pk, copy.version, copy.created_by = None, latest.version + 1, actor
+    copy.save()
+    for related in ("items", "commendation_levels", "grade_levels"):
+        for obj in getattr(scheme, related).all():
+            obj.pk, obj.scheme = None, copy
+            obj.save()
+    log_action(
+        "schemes.scheme.versioned",
+        actor=actor,
+        obj=copy,
+        organisation=scheme.organisation,
+        from_version=scheme.version,
+    )
+    return copy

@@ -1,0 +1,114 @@
+"""The arithmetic of reading.md, free of queries so that it can be tested table by table.
+
+Every number it uses (base, caps, divisor, grade cut-offs and rank shares) comes from the
+scoring scheme; none is written here.
+"""
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from jifen.schemes.enums import RankMode, RankRule
+
+ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+
+
+def round1(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class MonthScore:
+    base: Decimal
+    performance: Decimal  # as earned, before the cap
+    performance_counted: Decimal
+    deductions: Decimal  # negative or zero
+    score: Decimal
+
+    @property
+    def capped(self) -> bool:
+        return self.performance_counted < self.performance
+
+    @property
+    def floored(self) -> bool:
+        return self.base + self.performance_counted + self.deductions < 0
+
+
+def month_score(
+    base: Decimal, cap: Decimal, performance: Decimal, deductions: Decimal
+) -> MonthScore:
+    """基础分 + 履职分 (capped) − 扣分, never below zero (扣完为止)."""
+    counted = min(performance, cap)
+    return MonthScore(
+        base, performance, counted, deductions, max(base + counted + deductions, ZERO)
+    )
+
+
+def year_score(
+    month_scores: Sequence[Decimal], divisor: int, commendation: Decimal, vetoed: bool
+) -> Decimal | None:
+    """Sum of the monthly scores / divisor, rounded half up to one decimal, plus the one
+    commendation bonus; a veto makes it zero. None when the member belonged to no month."""
+    if vetoed:
+        return ZERO
+    if divisor == 0:
+        return None
+    return round1(sum(month_scores, ZERO) / divisor + commendation)
+
+
+def commendation_bonus(level_points: Sequence[Decimal], cap: Decimal) -> Decimal:
+    """Only the highest commendation of the year counts, never the sum, never above the cap."""
+    return min(max(level_points, default=ZERO), cap)
+
+
+def competition_ranks(scores: Mapping[Hashable, Decimal]) -> dict[Hashable, int]:
+    """1, 2, 2, 4: members with the same score share a rank."""
+    ordered = sorted(scores.values(), reverse=True)
+    first_place = {}
+    for position, score in enumerate(ordered, start=1):
+        first_place.setdefault(score, position)
+    return {key: first_place[score] for key, score in scores.items()}
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    code: str
+    name: str
+    min_score: Decimal | None
+    rank_rule: str
+    rank_share: Decimal | None
+    rank_mode: str
+    is_unqualified: bool
+
+
+def _share_size(count: int, share: Decimal) -> int:
+    # At least one member can fill a share, however small the branch.
+    return max(1, math.floor(count * share))
+
+
+def rank_condition_met(step: GradeStep, rank: int, count: int) -> bool:
+    if step.rank_rule == RankRule.TOP:
+        return rank <= _share_size(count, step.rank_share)
+    if step.rank_rule == RankRule.BOTTOM:
+        return rank > count - _share_size(count, step.rank_share)
+    return True
+
+
+def suggest_grade(
+    steps: Sequence[GradeStep], score: Decimal, rank: int, count: int, vetoed: bool
+) -> tuple[GradeStep | None, bool]:
+    """The first step whose cut-off and rank condition fit, and whether the meeting must look
+    at it (a 'flag only' rank condition that was not met)."""
+    unqualified = next((s for s in steps if s.is_unqualified), None)
+    if vetoed:
+        return unqualified, False
+    for step in steps:
+        if step.min_score is not None and score < step.min_score:
+            continue
+        if rank_condition_met(step, rank, count):
+            return step, False
+        if step.rank_mode == RankMode.FLAG:
+            return step, True
+    return unqualified, False

@@ -1,0 +1,243 @@
+"""Scores for whole branches at once, in a fixed number of queries whatever their size.
+
+The ledger is summed per member and month in the database; the caps, the floor, the divisor,
+ranks and grades are then applied in memory to those few rows per member.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Max, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from jifen.ledger.models import Entry, MonthLock
+from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes.enums import Divisor, ItemCategory
+from jifen.schemes.models import Scheme
+from jifen.schemes.selectors import pick_scheme, schemes_for_year
+from jifen.scoring import rules
+from jifen.scoring.rules import ZERO, GradeStep, MonthScore
+
+MONTHS = range(1, 13)
+
+
+@dataclass
+class MemberYear:
+    member: Member
+    branch: Organisation
+    months: dict[int, MonthScore] = field(default_factory=dict)
+    commendation: Decimal = ZERO
+    vetoed: bool = False
+    exempt_reason: str = ""
+    divisor: int = 0
+    score: Decimal | None = None
+    rank: int | None = None
+    grade: GradeStep | None = None
+    grade_flagged: bool = False
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.exempt_reason)
+
+    def period_score(self, months: Iterable[int]) -> Decimal | None:
+        """The average monthly score over the months of a period the member belonged to."""
+        scores = [self.months[m].score for m in months if m in self.months]
+        return rules.round1(sum(scores, ZERO) / len(scores)) if scores else None
+
+
+@dataclass
+class BranchYear:
+    branch: Organisation
+    year: int
+    scheme: Scheme | None
+    members: list[MemberYear]
+
+    def for_member(self, member_id: int) -> MemberYear | None:
+        return next((m for m in self.members if m.member.pk == member_id), None)
+
+
+def _year_bounds(year: int) -> Q:
+    return Q(start__lte=datetime.date(year, 12, 31)) & (
+        Q(end__isnull=True) | Q(end__gte=datetime.date(year, 1, 1))
+    )
+
+
+def _placements(branch_ids: list[int], year: int) -> list[Placement]:
+    """Every placement in the year of the members who belonged to these branches in it."""
+    member_ids = Placement.objects.filter(_year_bounds(year), branch_id__in=branch_ids).values(
+        "member_id"
+    )
+    return list(
+        Placement.objects.filter(_year_bounds(year), member_id__in=Subquery(member_ids))
+        .select_related("member", "branch")
+        .order_by("member_id", "start")
+    )
+
+
+def _month_sums(member_ids: Subquery, year: int) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+    zero = Value(ZERO, output_field=DecimalField())
+    rows = (
+        Entry.objects.filter(year=year, member_id__in=member_ids)
+        .values("member_id", "month")
+        .annotate(
+            performance=Coalesce(Sum("points", filter=Q(category=ItemCategory.PERFORMANCE)), zero),
+            deductions=Coalesce(Sum("points", filter=Q(category=ItemCategory.DEDUCTION)), zero),
+        )
+        .values_list("member_id", "month", "performance", "deductions")
+    )
+    return {(m, month): (perf, ded) for m, month, perf, ded in rows}
+
+
+def _year_marks(member_ids: Subquery, year: int) -> dict[int, tuple[Decimal, int]]:
+    """Highest live commendation and number of live vetoes, per member."""
+    rows = (
+        Entry.objects.filter(
+            year=year,
+            member_id__in=member_ids,
+            reverses__isnull=True,
+            reversal__isnull=True,
+            category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO],
+        )
+        .values("member_id")
+        .annotate(
+            top=Max("points", filter=Q(category=ItemCategory.COMMENDATION)),
+            vetoes=Count("pk", filter=Q(category=ItemCategory.VETO)),
+        )
+        .values_list("member_id", "top", "vetoes")
+    )
+    return {member_id: (top or ZERO, vetoes) for member_id, top, vetoes in rows}
+
+
+class _SchemeBook:
+    """Which scheme applies to a branch's month: the one it was locked under, else the newest."""
+
+    def __init__(self, branches: Iterable[Organisation], year: int):
+        ancestor_ids = {i for b in branches for i in b.ancestor_ids}
+        self.schemes = list(
+            schemes_for_year(list(ancestor_ids), year).prefetch_related("grade_levels")
+        )
+        locks = MonthLock.objects.filter(branch__in=list(branches), year=year).select_related(
+            "scheme"
+        )
+        self.locked = {(lock.branch_id, lock.month): lock.scheme for lock in locks}
+
+    def current(self, branch: Organisation) -> Scheme | None:
+        return pick_scheme(self.schemes, branch)
+
+    def for_month(self, branch: Organisation, month: int) -> Scheme | None:
+        return self.locked.get((branch.pk, month)) or self.current(branch)
+
+
+def _grade_steps(scheme: Scheme | None) -> list[GradeStep]:
+    if scheme is None:
+        return []
+    return [
+        GradeStep(
+            g.code, g.name, g.min_score, g.rank_rule, g.rank_share, g.rank_mode, g.is_unqualified
+        )
+        for g in sorted(scheme.grade_levels.all(), key=lambda g: g.order)
+    ]
+
+
+def _month_branches(placements: list[Placement], year: int) -> dict[int, Organisation]:
+    """Month → branch the member belonged to (the later placement wins a shared month)."""
+    owner = {}
+    for placement in placements:
+        for month in MONTHS:
+            if placement.covers_month(year, month):
+                owner[month] = placement.branch
+    return owner
+
+
+def _member_year(placements, year, sums, marks, book: _SchemeBook) -> MemberYear:
+    member, final_branch = placements[0].member, placements[-1].branch
+    result = MemberYear(member=member, branch=final_branch)
+    for month, branch in _month_branches(placements, year).items():
+        scheme = book.for_month(branch, month)
+        if scheme is None:
+            continue
+        performance, deductions = sums.get((member.pk, month), (ZERO, ZERO))
+        result.months[month] = rules.month_score(
+            scheme.base_points, scheme.performance_cap, performance, deductions
+        )
+    scheme = book.current(final_branch)
+    top, vetoes = marks.get(member.pk, (ZERO, 0))
+    result.vetoed = vetoes > 0
+    if scheme is not None:
+        result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
+        result.exempt_reason = _exempt_reason(member, scheme)
+        result.divisor = len(result.months) if scheme.divisor == Divisor.MONTHS_BELONGED else 12
+        if not result.exempt and result.months:
+            result.score = rules.year_score(
+                [m.score for m in result.months.values()],
+                result.divisor,
+                result.commendation,
+                result.vetoed,
+            )
+    return result
+
+
+def _exempt_reason(member: Member, scheme: Scheme) -> str:
+    if member.exempt_reason:
+        return member.exempt_reason
+    if member.category in scheme.exempt_categories:
+        return str(member.get_category_display())
+    return ""
+
+
+def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
+    scored = {m.member.pk: m.score for m in members if m.score is not None}
+    ranks = rules.competition_ranks(scored)
+    steps = _grade_steps(scheme)
+    for result in members:
+        if result.member.pk in ranks:
+            result.rank = ranks[result.member.pk]
+            result.grade, result.grade_flagged = rules.suggest_grade(
+                steps, result.score, result.rank, len(scored), result.vetoed
+            )
+
+
+def branches_year_results(branches: list[Organisation], year: int) -> dict[int, BranchYear]:
+    """Year results of several branches, each member ranked in the branch they ended the year in."""
+    placements = _placements([b.pk for b in branches], year)
+    member_ids = Subquery(
+        Placement.objects.filter(_year_bounds(year), branch__in=branches).values("member_id")
+    )
+    sums, marks = _month_sums(member_ids, year), _year_marks(member_ids, year)
+    book = _SchemeBook({p.branch for p in placements} | set(branches), year)
+    by_member = defaultdict(list)
+    for placement in placements:
+        by_member[placement.member_id].append(placement)
+    results = {b.pk: BranchYear(b, year, book.current(b), []) for b in branches}
+    for member_placements in by_member.values():
+        member_year = _member_year(member_placements, year, sums, marks, book)
+        if member_year.branch.pk in results:
+            results[member_year.branch.pk].members.append(member_year)
+    for branch_year in results.values():
+        _rank_and_grade(branch_year.members, branch_year.scheme)
+        branch_year.members.sort(key=lambda m: (m.rank is None, m.rank or 0, m.member.name))
+    return results
+
+
+def branch_year_results(branch: Organisation, year: int) -> BranchYear:
+    return branches_year_results([branch], year)[branch.pk]
+
+
+def member_year_result(member: Member, year: int) -> MemberYear | None:
+    """The member's year as seen in the ranking of the branch they ended that year in."""
+    placement = member.placements.filter(_year_bounds(year)).select_related("branch").last()
+    if placement is None:
+        return None
+    return branch_year_results(placement.branch, year).for_member(member.pk)
+
+
+def member_entries(member: Member, year: int, months: Iterable[int] = MONTHS):
+    """The archive lines behind a member's numbers, for the explanation of any period."""
+    return (
+        Entry.objects.filter(member=member, year=year, month__in=list(months))
+        .select_related("item", "recorded_by", "commendation_level", "reverses", "branch")
+        .order_by("month", "seq")
+    )

@@ -1,0 +1,84 @@
+"""Shared personas, as in healthchecks: everyone has a counterpart who must be refused.
+
+The tree: 党委 → 党总支 → 第一支部 (branch) and 第二支部 (other_branch).
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from jifen.orgs.enums import OrgKind, RoleKind
+from jifen.orgs.models import Role
+from jifen.schemes import services as scheme_services
+from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+
+YEAR = 2026
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_reachable(django_db_setup, django_db_blocker):
+    """A database named by DATABASE_URL must answer: CI fails instead of skipping the suite."""
+    if os.environ.get("DATABASE_URL"):
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+
+
+@dataclass
+class World:
+    committee: object
+    general: object
+    branch: object
+    other_branch: object
+    root: object
+    admin: object
+    reviewer: object
+    secretary: object
+    committee_member: object
+    member_user: object
+    member: object
+    outsider: object
+    outsider_member: object
+    scheme: object
+
+    def item(self, code):
+        return self.scheme.items.get(code=code)
+
+    def level(self, code):
+        return self.scheme.commendation_levels.get(code=code)
+
+
+def _role(user, org, kind):
+    Role.objects.create(user=user, organisation=org, kind=kind)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    committee = OrganisationFactory(name="机关党委", kind=OrgKind.COMMITTEE)
+    general = OrganisationFactory(name="后勤党总支", kind=OrgKind.GENERAL_BRANCH, parent=committee)
+    branch = OrganisationFactory(name="第一党支部", parent=general)
+    other_branch = OrganisationFactory(name="第二党支部", parent=general)
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    member_user = UserFactory(username="member")
+    outsider = _role(UserFactory(username="outsider"), other_branch, RoleKind.SECRETARY)
+    scheme = scheme_services.scheme_create_from_preset(
+        actor=root, organisation=committee, year=YEAR, name="2026年党员积分细则"
+    )
+    return World(
+        committee=committee,
+        general=general,
+        branch=branch,
+        other_branch=other_branch,
+        root=root,
+        admin=_role(UserFactory(username="admin"), committee, RoleKind.ADMIN),
+        reviewer=_role(UserFactory(username="reviewer"), general, RoleKind.REVIEWER),
+        secretary=_role(UserFactory(username="secretary"), branch, RoleKind.SECRETARY),
+        committee_member=_role(UserFactory(username="committee"), branch, RoleKind.COMMITTEE),
+        member_user=member_user,
+        member=MemberFactory(name="张三", branch=branch, user=member_user),
+        outsider=outsider,
+        outsider_member=MemberFactory(name="李四", branch=other_branch, user=outsider),
+        scheme=scheme,
+    )

@@ -1,0 +1,63 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from jifen.orgs.enums import OrgKind
+from jifen.orgs.models import Member, Organisation, Placement
+from jifen.orgs.validators import id_number_check_code
+
+
+def valid_id_number(n: int) -> str:
+    first17 = f"110101199001{n:05d}"
+    return first17 + id_number_check_code(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-Jifen-2026")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    kind = OrgKind.BRANCH
+    parent = None
+    path = ""
+
+    @factory.post_generation
+    def set_path(obj, create, extracted, **kwargs):
+        obj.path = f"{obj.parent.path if obj.parent else ''}{obj.pk}/"
+        obj.save(update_fields=["path"])
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A member with the placement that a roster entry starts with."""
+
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = "male"
+    id_number = factory.Sequence(valid_id_number)
+    join_date = datetime.date(2015, 7, 1)
+    branch = factory.SubFactory(OrganisationFactory)
+
+    @factory.post_generation
+    def placement(obj, create, extracted, **kwargs):
+        start = extracted or obj.join_date
+        Placement.objects.create(member=obj, branch=obj.branch, start=start)
+
+
+def d(value) -> Decimal:
+    return Decimal(str(value))

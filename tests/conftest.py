@@ -25,6 +25,12 @@ def _database_reachable(django_db_setup, django_db_blocker):
             connection.ensure_connection()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; the tests create many users and check no password strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     committee: object

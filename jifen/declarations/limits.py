@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from jifen import formats as fmt
 from jifen.declarations.enums import PENDING
 from jifen.declarations.models import Declaration
 from jifen.errors import LimitExceeded
@@ -70,9 +71,9 @@ def check_item_limits(
             )
             % {
                 "item": item.name,
-                "cap": item.annual_cap,
-                "used": used,
-                "left": max(item.annual_cap - used, 0),
+                "cap": fmt.points(item.annual_cap),
+                "used": fmt.points(used),
+                "left": fmt.points(max(item.annual_cap - used, 0)),
             },
             code="annual_cap_exceeded",
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jifen import formats as fmt
 from jifen.audit.services import log_action
 from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
 from jifen.declarations.limits import check_item_limits
@@ -53,7 +54,11 @@ def _check_points(item: Item, points: Decimal) -> None:
     if not item.points_min <= points <= item.points_max:
         raise DomainError(
             _("“%(item)s” gives between %(low)s and %(high)s points.")
-            % {"item": item.name, "low": item.points_min, "high": item.points_max},
+            % {
+                "item": item.name,
+                "low": fmt.points(item.points_min),
+                "high": fmt.points(item.points_max),
+            },
             code="points_out_of_range",
         )
 

@@ -1,0 +1,105 @@
+import datetime
+
+import pytest
+
+from jifen.audit.models import AuditEvent
+from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.orgs import rules, services
+from jifen.orgs.enums import OrgKind, RoleKind
+from tests.factories import UserFactory, valid_id_number
+
+NEW_MEMBER = {
+    "name": "王五",
+    "gender": "female",
+    "id_number": valid_id_number(999),
+    "join_date": datetime.date(2020, 7, 1),
+}
+
+
+def _wrong_check_digit():
+    number = valid_id_number(999)
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def test_admin_adds_a_member_with_a_placement(world):
+    member = services.member_create(actor=world.admin, branch=world.branch, **NEW_MEMBER)
+    assert member.placements.get().start == datetime.date(2020, 7, 1)
+    assert member.id_number_masked.startswith("1101") and "*" in member.id_number_masked
+    event = AuditEvent.objects.get(action="orgs.member.created")
+    assert NEW_MEMBER["id_number"] not in str(event.data)
+
+
+def test_bad_id_number_is_refused_with_the_field_named(world):
+    with pytest.raises(DomainError) as error:
+        services.member_create(
+            actor=world.admin,
+            branch=world.branch,
+            **{**NEW_MEMBER, "id_number": _wrong_check_digit()},
+        )
+    assert error.value.code == "invalid_member"
+
+
+def test_only_admins_of_the_tree_change_the_roster(world):
+    for actor in (world.secretary, world.outsider, world.member_user, world.reviewer):
+        with pytest.raises(NotPermitted):
+            services.member_create(actor=actor, branch=world.branch, **NEW_MEMBER)
+
+
+def test_members_belong_to_branches(world):
+    with pytest.raises(DomainError):
+        services.member_create(actor=world.admin, branch=world.general, **NEW_MEMBER)
+
+
+def test_transfer_closes_the_old_placement(world):
+    services.member_transfer(
+        actor=world.admin,
+        member=world.member,
+        to_branch=world.other_branch,
+        on=datetime.date(2026, 5, 1),
+    )
+    old, new = world.member.placements.order_by("start")
+    assert (old.branch, old.end) == (world.branch, datetime.date(2026, 4, 30))
+    assert (new.branch, new.end) == (world.other_branch, None)
+    with pytest.raises(InvalidState):
+        services.member_transfer(
+            actor=world.admin,
+            member=world.member,
+            to_branch=world.other_branch,
+            on=datetime.date(2026, 6, 1),
+        )
+
+
+def test_organisation_tree_rules(world):
+    group = services.organisation_create(
+        actor=world.admin, name="第一党小组", kind=OrgKind.GROUP, parent=world.branch
+    )
+    assert group.path == f"{world.branch.path}{group.pk}/"
+    with pytest.raises(DomainError):
+        services.organisation_create(actor=world.admin, name="x", kind=OrgKind.BRANCH, parent=group)
+    with pytest.raises(NotPermitted):
+        services.organisation_create(
+            actor=world.outsider, name="x", kind=OrgKind.GROUP, parent=world.branch
+        )
+
+
+def test_roles_reach_their_subtree_only(world):
+    assert rules.can_review_for(world.reviewer, world.branch)
+    assert not rules.can_review_for(world.secretary, world.branch)
+    assert rules.can_work_in_branch(world.committee_member, world.branch)
+    assert not rules.can_work_in_branch(world.outsider, world.branch)
+    assert set(rules.visible_organisations(world.secretary)) == {world.branch}
+    assert set(rules.visible_members(world.outsider)) == {world.outsider_member}
+    assert set(rules.visible_members(world.member_user)) == {world.member}
+    assert world.member in rules.visible_members(world.reviewer)
+
+
+def test_role_grant_is_audited_and_admin_only(world):
+    user = UserFactory()
+    services.role_grant(
+        actor=world.admin, user=user, organisation=world.branch, kind=RoleKind.COMMITTEE
+    )
+    assert rules.can_work_in_branch(user, world.branch)
+    with pytest.raises(NotPermitted):
+        services.role_grant(
+            actor=world.secretary, user=user, organisation=world.branch, kind=RoleKind.SECRETARY
+        )

@@ -1,0 +1,127 @@
+"""The computation over the database: what reading.md says, for whole branches at once."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
+from jifen.orgs import services as org_services
+from jifen.orgs.enums import MemberCategory
+from jifen.schemes import services as scheme_services
+from jifen.scoring.selectors import branch_year_results, member_entries, member_year_result
+from tests.conftest import YEAR
+from tests.factories import MemberFactory
+from tests.scoring.helpers import give
+
+D = Decimal
+
+
+def _result(world, member):
+    return branch_year_results(member.branch, YEAR).for_member(member.pk)
+
+
+def test_base_only(world):
+    result = _result(world, world.member)
+    assert len(result.months) == 12
+    assert result.score == D(60)
+    assert result.rank == 1
+
+
+def test_performance_over_the_cap_and_deductions(world):
+    give(world, world.member, 1, "P07", 20)
+    give(world, world.member, 1, "P07", 20)  # 40 earned in January, 35 count
+    give(world, world.member, 2, "D01", 2)
+    result = _result(world, world.member)
+    assert result.months[1].score == D(95)
+    assert result.months[1].capped
+    assert result.months[2].score == D(58)
+    assert result.score == D("62.8")  # (95 + 58 + 60 × 10) / 12 = 62.75
+
+
+def test_two_commendations_only_the_highest_counts(world):
+    give(world, world.member, 3, "C01", 9, level="municipal")
+    give(world, world.member, 6, "C01", 12, level="provincial")
+    assert _result(world, world.member).score == D(72)
+
+
+def test_veto_makes_the_year_zero(world):
+    give(world, world.member, 1, "P07", 20)
+    give(world, world.member, 5, "V01", 0)
+    result = _result(world, world.member)
+    assert result.score == D(0)
+    assert result.grade.name == "不合格"
+
+
+def test_member_who_joined_in_july_is_divided_by_six(world):
+    newcomer = MemberFactory(branch=world.branch, join_date=datetime.date(YEAR, 7, 15))
+    give(world, newcomer, 7, "P07", 12, year=YEAR)
+    result = _result(world, newcomer)
+    assert sorted(result.months) == [7, 8, 9, 10, 11, 12]
+    assert result.score == D(62)  # (72 + 60 × 5) / 6
+
+
+def test_transfer_mid_year_keeps_the_history(world):
+    give(world, world.member, 2, "P07", 10)
+    org_services.member_transfer(
+        actor=world.admin,
+        member=world.member,
+        to_branch=world.other_branch,
+        on=datetime.date(YEAR, 6, 15),
+    )
+    give(world, world.member, 8, "P07", 20)
+    results = branch_year_results(world.other_branch, YEAR)
+    moved = results.for_member(world.member.pk)
+    assert len(moved.months) == 12  # June is counted once, in both branches' placements
+    assert moved.score == D("62.5")  # (70 + 80 + 60 × 10) / 12
+    assert branch_year_results(world.branch, YEAR).for_member(world.member.pk) is None
+    assert member_year_result(world.member, YEAR).branch == world.other_branch
+
+
+def test_ties_share_a_rank_in_the_branch(world):
+    second = MemberFactory(branch=world.branch)
+    third = MemberFactory(branch=world.branch)
+    give(world, second, 1, "P07", 12)
+    give(world, third, 1, "P07", 12)
+    results = branch_year_results(world.branch, YEAR)
+    ranks = {m.member.pk: m.rank for m in results.members}
+    assert ranks == {second.pk: 1, third.pk: 1, world.member.pk: 3}
+
+
+def test_exempt_members_get_no_score_and_no_rank(world):
+    ill = MemberFactory(branch=world.branch, exempt_reason="长期病休")
+    retired = MemberFactory(branch=world.branch, category=MemberCategory.RETIRED)
+    scheme_services.scheme_update(
+        actor=world.admin, scheme=world.scheme, exempt_categories=[MemberCategory.RETIRED]
+    )
+    results = branch_year_results(world.branch, YEAR)
+    for member, reason in ((ill, "长期病休"), (retired, "Retired")):
+        result = results.for_member(member.pk)
+        assert (result.score, result.rank) == (None, None)
+        assert result.exempt_reason in (reason, "离退休")
+    assert results.for_member(world.member.pk).rank == 1
+
+
+def test_a_reversal_cancels_the_entry(world):
+    entry = give(world, world.member, 4, "C01", 12, level="provincial")
+    ledger.reverse_entry(
+        actor=world.secretary, entry=entry, reason="证明材料不实", source=Source.COMMITTEE
+    )
+    assert _result(world, world.member).score == D(60)
+    assert [e.points for e in member_entries(world.member, YEAR, [4])] == [D(12), D(-12)]
+
+
+def test_query_count_does_not_grow_with_members(world):
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            branch_year_results(world.branch, YEAR)
+        return len(ctx.captured_queries)
+
+    small = count_queries()
+    for _ in range(30):
+        member = MemberFactory(branch=world.branch)
+        give(world, member, 2, "P07", 10)
+        give(world, member, 3, "D01", 2)
+    assert count_queries() == small

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "jifen.ledger",
     "jifen.scoring",
     "jifen.declarations",
+    "jifen.cycle",
     "jifen.web",
 ]
 

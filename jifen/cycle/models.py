@@ -1,0 +1,361 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jifen.cycle.dates import quarter_months
+from jifen.cycle.enums import (
+    HandlingMeasure,
+    MeetingKind,
+    ObjectionKind,
+    ObjectionStatus,
+    QuarterState,
+    YearState,
+)
+from jifen.schemes.models import POINTS
+
+QUARTER_NUMBERS = models.Q(number__gte=1, number__lte=4)
+
+
+class Meeting(models.Model):
+    """A branch meeting as recorded by its committee; a general meeting (党员大会) confirms
+    quarters and hears the answers given to objections since the previous one."""
+
+    branch = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="meetings", verbose_name=_("branch")
+    )
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    attendees = models.ManyToManyField(
+        "orgs.Member", related_name="meetings_attended", verbose_name=_("attendees")
+    )
+    absent_note = models.TextField(_("absent members and reasons"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["branch_id", "-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.get_kind_display()} {self.held_on}"
+
+
+class Quarter(models.Model):
+    """A branch's quarter: open → confirmed (general meeting) → on_notice (公示) → locked."""
+
+    branch = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="quarters", verbose_name=_("branch")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("quarter"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=QuarterState.choices, default=QuarterState.OPEN
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmed_quarters",
+        verbose_name=_("confirmed at the meeting"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quarter")
+        verbose_name_plural = _("quarters")
+        ordering = ["branch_id", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year", "number"], name="unique_quarter"),
+            models.CheckConstraint(condition=QUARTER_NUMBERS, name="quarter_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.year} Q{self.number}"
+
+    @property
+    def months(self) -> list[int]:
+        return quarter_months(self.number)
+
+
+class RegisterRow(models.Model):
+    """One line of the 《党员积分登记表》, copied when the general meeting confirms the quarter.
+
+    `month_scores` holds the quarter's three monthly scores in order, as strings (None for a
+    month the member did not belong to the branch or was exempt)."""
+
+    quarter = models.ForeignKey(Quarter, models.CASCADE, related_name="register_rows")
+    member = models.ForeignKey(
+        "orgs.Member", models.PROTECT, related_name="register_rows", verbose_name=_("member")
+    )
+    month_scores = models.JSONField(_("monthly scores"), default=list)
+    score = models.DecimalField(_("quarter score"), null=True, blank=True, **POINTS)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    exempt_reason = models.CharField(_("reason for exemption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("register row")
+        verbose_name_plural = _("register rows")
+        ordering = ["quarter_id", models.F("rank").asc(nulls_last=True), "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "member"], name="unique_register_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.member}"
+
+
+class Notice(models.Model):
+    """A public notice (公示) of a quarter's results, or of the year's when `quarter` is empty.
+
+    The notice runs from `opens_on` through `closes_on`; appeals are taken until
+    `appeals_close_on`. Both dates are fixed from the scheme when it is published."""
+
+    branch = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="notices", verbose_name=_("branch")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.ForeignKey(
+        Quarter,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("quarter"),
+    )
+    opens_on = models.DateField(_("posted on"))
+    closes_on = models.DateField(_("last day of the notice"))
+    appeals_close_on = models.DateField(_("last day for appeals"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-opens_on", "branch_id"]
+
+    def __str__(self) -> str:
+        period = f"Q{self.quarter.number}" if self.quarter_id else ""
+        return f"{self.branch} {self.year} {period}".strip()
+
+    @property
+    def months(self) -> list[int]:
+        return self.quarter.months if self.quarter_id else list(range(1, 13))
+
+
+class NoticeRow(models.Model):
+    """What the public sees of one member: name, branch, score and rank, nothing else."""
+
+    notice = models.ForeignKey(Notice, models.CASCADE, related_name="rows")
+    member_name = models.CharField(_("name"), max_length=50)
+    branch_name = models.CharField(_("branch"), max_length=100)
+    score = models.DecimalField(_("score"), null=True, blank=True, **POINTS)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice row")
+        verbose_name_plural = _("notice rows")
+        ordering = ["notice_id", models.F("rank").asc(nulls_last=True), "member_name"]
+
+    def __str__(self) -> str:
+        return f"{self.member_name} {self.score}"
+
+
+class Objection(models.Model):
+    """An objection (异议, to the branch during the notice) or an appeal (申诉, to the parent
+    organisation after it). An accepted one names the ledger entry that corrected the score."""
+
+    member = models.ForeignKey(
+        "orgs.Member", models.PROTECT, related_name="objections", verbose_name=_("member")
+    )
+    notice = models.ForeignKey(
+        Notice, models.PROTECT, related_name="objections", verbose_name=_("notice")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ObjectionKind.choices)
+    text = models.TextField(_("objection"))
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    answer_due = models.DateField(_("answer due by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    correction_entry = models.OneToOneField(
+        "ledger.Entry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objection",
+        verbose_name=_("correcting entry"),
+    )
+    reported_at = models.ForeignKey(
+        Meeting,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_objections",
+        verbose_name=_("reported at the meeting"),
+    )
+
+    class Meta:
+        verbose_name = _("objection or appeal")
+        verbose_name_plural = _("objections and appeals")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.get_status_display()}"
+
+
+class YearResult(models.Model):
+    """A branch's year: computed → submitted → filed (审核备案, final) or returned."""
+
+    branch = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="year_results", verbose_name=_("branch")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=YearState.choices, default=YearState.COMPUTED
+    )
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(_("computed at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reviewer's remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("year result")
+        verbose_name_plural = _("year results")
+        ordering = ["-year", "branch_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="unique_year_result")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.year}"
+
+
+class MemberGrade(models.Model):
+    """A member's year in the branch's result: the computed score, rank and suggested grade
+    (民主评议's basis) and the grade the meeting decided."""
+
+    year_result = models.ForeignKey(YearResult, models.CASCADE, related_name="grades")
+    member = models.ForeignKey(
+        "orgs.Member", models.PROTECT, related_name="grades", verbose_name=_("member")
+    )
+    score = models.DecimalField(_("year score"), null=True, blank=True, **POINTS)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    suggested_grade_code = models.CharField(max_length=20, blank=True)
+    suggested_grade_name = models.CharField(_("suggested grade"), max_length=20, blank=True)
+    flagged = models.BooleanField(_("for the meeting to decide"), default=False)
+    final_grade_code = models.CharField(max_length=20, blank=True)
+    final_grade_name = models.CharField(_("final grade"), max_length=20, blank=True)
+    reason = models.TextField(_("reason for the final grade"), blank=True)
+    award_candidate = models.BooleanField(_("candidate for awards"), default=False)
+    bottom_ranked = models.BooleanField(_("at the bottom of the ranking"), default=False)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    exempt_reason = models.CharField(_("reason for exemption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("member grade")
+        verbose_name_plural = _("member grades")
+        ordering = ["year_result_id", models.F("rank").asc(nulls_last=True), "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year_result", "member"], name="unique_member_grade")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.final_grade_name or self.suggested_grade_name}"
+
+
+class Admonition(models.Model):
+    """诫勉谈话 with a bottom-ranked member: the talk, the deadline to improve, the follow-up."""
+
+    member = models.ForeignKey(
+        "orgs.Member", models.PROTECT, related_name="admonitions", verbose_name=_("member")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    talked_on = models.DateField(_("talk held on"))
+    deadline = models.DateField(_("improve by"))
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("admonition talk")
+        verbose_name_plural = _("admonition talks")
+        ordering = ["-year", "member__name"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="unique_admonition")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}"
+
+
+class UnqualifiedHandling(models.Model):
+    """组织处置: how the branch handled a member whose final grade is unqualified."""
+
+    member_grade = models.OneToOneField(
+        MemberGrade, models.PROTECT, related_name="handling", verbose_name=_("member grade")
+    )
+    measure = models.CharField(_("measure"), max_length=30, choices=HandlingMeasure.choices)
+    decided_on = models.DateField(_("decided on"))
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handling of an unqualified member")
+        verbose_name_plural = _("handling of unqualified members")
+        ordering = ["-decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member_grade.member} {self.get_measure_display()}"
+
+
+class Notification(models.Model):
+    """A reminder for one user; `key` names what it is about, so a reminder is made once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_notification_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,845 @@
+"""State changes of the year's cycle: meetings, quarters, notices, objections, the year's result
+and grades, and reminders.
+
+Each function runs in one transaction, checks the actor's role (jifen.orgs.rules) and the
+object's state, writes the audit event and, where points change, the ledger entry. Deadlines
+and periods come from the scoring scheme of the branch and year.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jifen.audit.services import log_action
+from jifen.cycle import selectors
+from jifen.cycle.dates import nth_working_day, quarter_end, quarter_months, working_days_after
+from jifen.cycle.enums import (
+    HandlingMeasure,
+    MeetingKind,
+    ObjectionKind,
+    ObjectionStatus,
+    QuarterState,
+    YearState,
+)
+from jifen.cycle.models import (
+    Admonition,
+    Meeting,
+    MemberGrade,
+    Notice,
+    NoticeRow,
+    Notification,
+    Objection,
+    Quarter,
+    RegisterRow,
+    UnqualifiedHandling,
+    YearResult,
+)
+from jifen.declarations.enums import DeclarationStatus
+from jifen.declarations.models import Declaration
+from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
+from jifen.ledger.models import Entry
+from jifen.orgs import rules
+from jifen.orgs.models import Member, Organisation
+from jifen.schemes.models import Item, Scheme
+from jifen.schemes.selectors import current_scheme
+from jifen.scoring.rules import competition_ranks, rank_condition_met
+from jifen.scoring.selectors import branch_year_results
+
+# ---------------------------------------------------------------- shared checks
+
+
+def _check_branch_work(actor, branch: Organisation) -> None:
+    if not rules.can_work_in_branch(actor, branch):
+        raise NotPermitted()
+
+
+def _check_secretary(actor, branch: Organisation) -> None:
+    if not rules.is_secretary(actor, branch):
+        raise NotPermitted(_("Only the branch secretary may do this."))
+
+
+def _scheme(branch: Organisation, year: int) -> Scheme:
+    scheme = current_scheme(branch, year)
+    if scheme is None:
+        raise InvalidState(_("No scoring scheme applies to this branch for that year."))
+    return scheme
+
+
+def _check_quarter_number(quarter: int) -> None:
+    if quarter not in (1, 2, 3, 4):
+        raise DomainError(_("A quarter is numbered 1 to 4."))
+
+
+def _locked_quarter(branch: Organisation, year: int, number: int) -> Quarter:
+    """The quarter's row, created when first needed and locked against a concurrent change."""
+    _check_quarter_number(number)
+    quarter, _created = Quarter.objects.get_or_create(branch=branch, year=year, number=number)
+    return Quarter.objects.select_for_update().get(pk=quarter.pk)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def _attendees(branch: Organisation, attendee_ids) -> list[Member]:
+    ids = set(attendee_ids)
+    members = list(Member.objects.filter(pk__in=ids, branch=branch))
+    if not ids:
+        raise DomainError(_("Name the members who attended."), code="attendees_required")
+    if len(members) != len(ids):
+        raise NotPermitted(
+            _("Only members of this branch can be recorded as attending."), code="other_branch"
+        )
+    return members
+
+
+def _report_answers(meeting: Meeting) -> int:
+    """A general meeting hears every answer given since the previous one (reading.md)."""
+    return Objection.objects.filter(
+        pk__in=selectors.answers_to_report(meeting.branch).values("pk")
+    ).update(reported_at=meeting)
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor,
+    branch: Organisation,
+    held_on: datetime.date,
+    kind: str,
+    attendee_ids,
+    minutes: str = "",
+    year: int | None = None,
+    quarter: int | None = None,
+    absent_note: str = "",
+    today: datetime.date | None = None,
+) -> Meeting:
+    """Record a branch meeting. A general meeting also marks the objection answers given since
+    the previous one as reported to it."""
+    _check_branch_work(actor, branch)
+    if kind not in MeetingKind.values:
+        raise DomainError(_("Choose the kind of meeting."))
+    if held_on > _today(today):
+        raise DomainError(_("A meeting is recorded after it has been held."))
+    if quarter is not None:
+        _check_quarter_number(quarter)
+        if year is None:
+            raise DomainError(_("Give the year of the quarter."))
+    members = _attendees(branch, attendee_ids)
+    meeting = Meeting.objects.create(
+        branch=branch,
+        held_on=held_on,
+        kind=kind,
+        year=year,
+        quarter=quarter,
+        absent_note=absent_note,
+        minutes=minutes,
+        recorded_by=actor,
+    )
+    meeting.attendees.set(members)
+    reported = _report_answers(meeting) if kind == MeetingKind.GENERAL_MEETING else 0
+    log_action(
+        "cycle.meeting.recorded",
+        actor=actor,
+        obj=meeting,
+        organisation=branch,
+        kind=kind,
+        held_on=held_on.isoformat(),
+        attendees=len(members),
+        answers_reported=reported,
+    )
+    return meeting
+
+
+# ---------------------------------------------------------------- quarters
+
+
+def _check_reviews_done(branch: Organisation, year: int, number: int) -> None:
+    waiting = Declaration.objects.filter(
+        branch=branch,
+        year=year,
+        month__in=quarter_months(number),
+        status=DeclarationStatus.SUBMITTED,
+    ).count()
+    if waiting:
+        raise InvalidState(
+            _("%(count)d declarations of this quarter still wait for review.") % {"count": waiting},
+            code="reviews_pending",
+        )
+
+
+def _check_confirming_meeting(meeting: Meeting, branch: Organisation, year: int, number: int):
+    if meeting.branch_id != branch.pk or meeting.kind != MeetingKind.GENERAL_MEETING:
+        raise DomainError(
+            _("A quarter is confirmed by a general meeting of its own branch."),
+            code="wrong_meeting",
+        )
+    if meeting.held_on <= quarter_end(year, number):
+        raise DomainError(
+            _("The general meeting must be held after the quarter has ended."),
+            code="meeting_too_early",
+        )
+
+
+def _register_rows(quarter: Quarter) -> list[RegisterRow]:
+    results = branch_year_results(quarter.branch, quarter.year).members
+    scores = {r.member.pk: r.period_score(quarter.months) for r in results if not r.exempt}
+    ranks = competition_ranks({pk: s for pk, s in scores.items() if s is not None})
+    return [
+        RegisterRow(
+            quarter=quarter,
+            member=result.member,
+            month_scores=[
+                str(result.months[m].score) if m in result.months and not result.exempt else None
+                for m in quarter.months
+            ],
+            score=scores.get(result.member.pk),
+            rank=ranks.get(result.member.pk),
+            exempt_reason=result.exempt_reason,
+        )
+        for result in results
+    ]
+
+
+@transaction.atomic
+def quarter_confirm(
+    *, actor, branch: Organisation, year: int, quarter: int, meeting: Meeting
+) -> Quarter:
+    """The general meeting confirms the quarter; the 《党员积分登记表》 rows are filled from the
+    archive as it stands now."""
+    _check_secretary(actor, branch)
+    row = _locked_quarter(branch, year, quarter)
+    if row.state != QuarterState.OPEN:
+        raise InvalidState(_("This quarter has already been confirmed."), code="already_confirmed")
+    _check_confirming_meeting(meeting, branch, year, quarter)
+    _check_reviews_done(branch, year, quarter)
+    row.state, row.meeting = QuarterState.CONFIRMED, meeting
+    row.confirmed_by, row.confirmed_at = actor, timezone.now()
+    row.save(update_fields=["state", "meeting", "confirmed_by", "confirmed_at"])
+    RegisterRow.objects.bulk_create(_register_rows(row))
+    log_action(
+        "cycle.quarter.confirmed",
+        actor=actor,
+        obj=row,
+        organisation=branch,
+        year=year,
+        quarter=quarter,
+        meeting=meeting,
+    )
+    return row
+
+
+@transaction.atomic
+def quarter_lock(
+    *, actor, branch: Organisation, year: int, quarter: int, today: datetime.date | None = None
+) -> Quarter:
+    """After the notice has closed with no objection open, lock the quarter's three months:
+    from then on only an appeal decision changes them, as a new entry."""
+    _check_secretary(actor, branch)
+    row = _locked_quarter(branch, year, quarter)
+    if row.state == QuarterState.LOCKED:
+        raise InvalidState(_("This quarter is already locked."), code="quarter_locked")
+    notice = row.notices.order_by("-opens_on").first()
+    if row.state != QuarterState.ON_NOTICE or notice is None:
+        raise InvalidState(_("The quarter's results must be posted first."), code="not_on_notice")
+    if _today(today) <= notice.closes_on:
+        raise InvalidState(
+            _("The notice runs until %(day)s.") % {"day": notice.closes_on}, code="notice_open"
+        )
+    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise InvalidState(
+            _("An objection to this quarter is still waiting for an answer."),
+            code="objection_open",
+        )
+    for month in row.months:
+        ledger.month_lock(actor=actor, branch=branch, year=year, month=month)
+    row.state, row.locked_by, row.locked_at = QuarterState.LOCKED, actor, timezone.now()
+    row.save(update_fields=["state", "locked_by", "locked_at"])
+    log_action(
+        "cycle.quarter.locked",
+        actor=actor,
+        obj=row,
+        organisation=branch,
+        year=year,
+        quarter=quarter,
+    )
+    return row
+
+
+# ---------------------------------------------------------------- notices
+
+
+# Exempt members have no score: they are left off the public page, whose reason may be personal.
+def _quarter_notice_rows(quarter: Quarter):
+    rows = quarter.register_rows.filter(score__isnull=False).select_related("member")
+    return [(row.member.name, row.score, row.rank) for row in rows]
+
+
+def _year_notice_rows(branch: Organisation, year: int):
+    result = YearResult.objects.filter(branch=branch, year=year).first()
+    if result is None:
+        raise InvalidState(_("Compute the year's results first."), code="year_not_computed")
+    grades = result.grades.filter(score__isnull=False).select_related("member")
+    return [(g.member.name, g.score, g.rank) for g in grades]
+
+
+def _notice_source(branch: Organisation, year: int, quarter: int | None):
+    """The quarter row (None for a year notice) and the rows to post."""
+    if quarter is None:
+        if Notice.objects.filter(branch=branch, year=year, quarter__isnull=True).exists():
+            raise InvalidState(_("The year's results are already posted."), code="already_posted")
+        return None, _year_notice_rows(branch, year)
+    row = _locked_quarter(branch, year, quarter)
+    if row.state != QuarterState.CONFIRMED:
+        raise InvalidState(
+            _("Only a confirmed quarter not yet posted can be posted."), code="not_confirmed"
+        )
+    return row, _quarter_notice_rows(row)
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor,
+    branch: Organisation,
+    year: int,
+    quarter: int | None,
+    today: datetime.date | None = None,
+) -> Notice:
+    """Post a confirmed quarter's results (quarter=None: the year's) for the scheme's number of
+    working days; only name, branch, score and rank are copied to the public rows."""
+    _check_secretary(actor, branch)
+    scheme = _scheme(branch, year)
+    quarter_row, rows = _notice_source(branch, year, quarter)
+    opens_on = _today(today)
+    closes_on = nth_working_day(opens_on, scheme.notice_working_days)
+    notice = Notice.objects.create(
+        branch=branch,
+        year=year,
+        quarter=quarter_row,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        appeals_close_on=closes_on + datetime.timedelta(days=scheme.appeal_days),
+        published_by=actor,
+    )
+    NoticeRow.objects.bulk_create(
+        NoticeRow(notice=notice, member_name=name, branch_name=branch.name, score=s, rank=r)
+        for name, s, r in rows
+    )
+    if quarter_row is not None:
+        quarter_row.state = QuarterState.ON_NOTICE
+        quarter_row.save(update_fields=["state"])
+    log_action(
+        "cycle.notice.published",
+        actor=actor,
+        obj=notice,
+        organisation=branch,
+        year=year,
+        quarter=quarter,
+        closes_on=closes_on.isoformat(),
+    )
+    return notice
+
+
+# ---------------------------------------------------------------- objections and appeals
+
+
+def _objector(actor, notice: Notice) -> Member:
+    member = Member.objects.filter(user=actor).first() if actor.is_authenticated else None
+    if member is None or not selectors.listed_in_notice(member, notice):
+        raise NotPermitted(
+            _("Only a member listed in this notice may object to it, about themself."),
+            code="not_listed",
+        )
+    return member
+
+
+def _objection_kind(notice: Notice, today: datetime.date) -> str:
+    if notice.opens_on <= today <= notice.closes_on:
+        return ObjectionKind.OBJECTION
+    if notice.closes_on < today <= notice.appeals_close_on:
+        return ObjectionKind.APPEAL
+    raise InvalidState(
+        _("Objections are taken from %(opens)s to %(closes)s and appeals until %(appeals)s.")
+        % {
+            "opens": notice.opens_on,
+            "closes": notice.closes_on,
+            "appeals": notice.appeals_close_on,
+        },
+        code="objection_period_over",
+    )
+
+
+@transaction.atomic
+def objection_submit(
+    *, actor, notice: Notice, text: str, today: datetime.date | None = None
+) -> Objection:
+    """A member objects to their own line of a notice: to the branch while it is posted
+    (异议), to the parent organisation during the appeal period after it (申诉)."""
+    member = _objector(actor, notice)
+    today = _today(today)
+    kind = _objection_kind(notice, today)
+    if not text.strip():
+        raise DomainError(_("Say what you object to and why."), code="text_required")
+    if Objection.objects.filter(
+        member=member, notice=notice, kind=kind, status=ObjectionStatus.OPEN
+    ).exists():
+        raise InvalidState(
+            _("Your earlier objection to this notice is still waiting for an answer."),
+            code="already_submitted",
+        )
+    scheme = _scheme(notice.branch, notice.year)
+    objection = Objection.objects.create(
+        member=member,
+        notice=notice,
+        kind=kind,
+        text=text,
+        answer_due=working_days_after(today, scheme.answer_working_days),
+    )
+    log_action(
+        "cycle.objection.submitted",
+        actor=actor,
+        obj=objection,
+        organisation=notice.branch,
+        kind=kind,
+        answer_due=objection.answer_due.isoformat(),
+    )
+    return objection
+
+
+def _check_answerer(actor, objection: Objection) -> None:
+    branch = objection.notice.branch
+    if objection.kind == ObjectionKind.APPEAL:
+        allowed = rules.can_review_for(actor, branch)
+    else:
+        allowed = rules.can_work_in_branch(actor, branch)
+    if not allowed:
+        raise NotPermitted()
+    if objection.member.user_id == actor.pk:
+        raise NotPermitted(_("Nobody answers their own objection."), code="own_objection")
+
+
+def _correction(actor, objection: Objection, item, points, month, reverse, reason) -> Entry:
+    """The correcting ledger entry of an accepted objection: a reversal of the named entry or
+    a new entry for the item, points and month given."""
+    source = Source.APPEAL if objection.kind == ObjectionKind.APPEAL else Source.OBJECTION
+    if reverse is not None:
+        if reverse.member_id != objection.member_id or reverse.year != objection.notice.year:
+            raise DomainError(_("The entry to correct is not the objecting member's for the year."))
+        return ledger.reverse_entry(actor=actor, entry=reverse, reason=reason, source=source)
+    if item is None or points is None or month not in objection.notice.months:
+        raise DomainError(
+            _("Name the entry to reverse, or the item, points and month of the notice to add."),
+            code="correction_required",
+        )
+    _check_correction_item(objection, item, Decimal(points))
+    return ledger.append_entry(
+        actor=actor,
+        member=objection.member,
+        year=objection.notice.year,
+        month=month,
+        item=item,
+        points=Decimal(points),
+        source=source,
+        reason=reason,
+        branch=objection.notice.branch,
+    )
+
+
+def _check_correction_item(objection: Objection, item: Item, points: Decimal) -> None:
+    scheme = item.scheme
+    if scheme.year != objection.notice.year or (
+        scheme.organisation_id not in objection.notice.branch.ancestor_ids
+    ):
+        raise DomainError(_("This item is not in the branch's scoring scheme for the year."))
+    if not item.points_min <= points <= item.points_max:
+        raise DomainError(
+            _("“%(item)s” gives between %(low)s and %(high)s points.")
+            % {"item": item.name, "low": item.points_min, "high": item.points_max},
+            code="points_out_of_range",
+        )
+
+
+@transaction.atomic
+def objection_answer(
+    *,
+    actor,
+    objection: Objection,
+    accept: bool,
+    answer: str,
+    item: Item | None = None,
+    points: Decimal | None = None,
+    month: int | None = None,
+    reverse_entry: Entry | None = None,
+) -> Objection:
+    """Answer an objection (the branch committee) or an appeal (the parent organisation's
+    reviewer). Accepting it records the correcting ledger entry; a locked month accepts only
+    an appeal's correction."""
+    _check_answerer(actor, objection)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.OPEN:
+        raise InvalidState(_("This objection has already been answered."), code="already_answered")
+    if not answer.strip():
+        raise DomainError(_("Write the answer."), code="answer_required")
+    if accept:
+        objection.correction_entry = _correction(
+            actor, objection, item, points, month, reverse_entry, answer
+        )
+    objection.status = ObjectionStatus.ACCEPTED if accept else ObjectionStatus.REJECTED
+    objection.answer, objection.answered_by, objection.answered_at = answer, actor, timezone.now()
+    objection.save(
+        update_fields=["status", "answer", "answered_by", "answered_at", "correction_entry"]
+    )
+    log_action(
+        "cycle.objection.answered",
+        actor=actor,
+        obj=objection,
+        organisation=objection.notice.branch,
+        accept=accept,
+        entry=objection.correction_entry,
+    )
+    return objection
+
+
+# ---------------------------------------------------------------- the year
+
+
+def _grade_row(year_result: YearResult, result, top, bottom, count, kept) -> MemberGrade:
+    previous = kept.get(result.member.pk)
+    rank = result.rank
+    bottom_ranked = bool(rank and bottom and rank_condition_met(bottom, rank, count))
+    return MemberGrade(
+        year_result=year_result,
+        member=result.member,
+        score=result.score,
+        rank=rank,
+        suggested_grade_code=result.grade.code if result.grade else "",
+        suggested_grade_name=result.grade.name if result.grade else "",
+        flagged=result.grade_flagged,
+        final_grade_code=previous.final_grade_code if previous else "",
+        final_grade_name=previous.final_grade_name if previous else "",
+        reason=previous.reason if previous else "",
+        # The bottom of the ranking is never eligible for awards (reading.md), even in a
+        # branch so small that one member fills both shares.
+        award_candidate=bool(
+            rank
+            and top
+            and not result.vetoed
+            and not bottom_ranked
+            and rank_condition_met(top, rank, count)
+        ),
+        bottom_ranked=bottom_ranked,
+        vetoed=result.vetoed,
+        exempt_reason=result.exempt_reason,
+    )
+
+
+def _fill_grades(year_result: YearResult) -> None:
+    """Snapshot the computation; a final grade already decided for a member is kept."""
+    kept = {g.member_id: g for g in year_result.grades.all()}
+    year_result.grades.all().delete()
+    computed = branch_year_results(year_result.branch, year_result.year)
+    top, bottom = selectors.rank_levels(computed.scheme)
+    count = sum(1 for m in computed.members if m.rank is not None)
+    MemberGrade.objects.bulk_create(
+        _grade_row(year_result, result, top, bottom, count, kept) for result in computed.members
+    )
+
+
+@transaction.atomic
+def year_compute(*, actor, branch: Organisation, year: int) -> YearResult:
+    """Compute (or, while computed or returned, recompute) the year's scores, ranks and
+    suggested grades after the fourth quarter is locked."""
+    _check_secretary(actor, branch)
+    if not Quarter.objects.filter(
+        branch=branch, year=year, number=4, state=QuarterState.LOCKED
+    ).exists():
+        raise InvalidState(
+            _("The year is computed after the fourth quarter is locked."), code="q4_not_locked"
+        )
+    result, created = YearResult.objects.select_for_update().get_or_create(
+        branch=branch,
+        year=year,
+        defaults={"computed_by": actor, "computed_at": timezone.now()},
+    )
+    if result.state not in (YearState.COMPUTED, YearState.RETURNED):
+        raise InvalidState(
+            _("The year's results have been submitted and cannot be recomputed."),
+            code="year_submitted",
+        )
+    result.computed_by, result.computed_at = actor, timezone.now()
+    result.save(update_fields=["computed_by", "computed_at"])
+    _fill_grades(result)
+    log_action(
+        "cycle.year.computed",
+        actor=actor,
+        obj=result,
+        organisation=branch,
+        year=year,
+        recomputed=not created,
+    )
+    return result
+
+
+def _check_year_editable(actor, year_result: YearResult) -> None:
+    _check_secretary(actor, year_result.branch)
+    if year_result.state not in (YearState.COMPUTED, YearState.RETURNED):
+        raise InvalidState(
+            _("The year's results have been submitted; they can no longer be changed."),
+            code="year_submitted",
+        )
+
+
+@transaction.atomic
+def grade_finalise(*, actor, member_grade: MemberGrade, grade_code: str, reason: str = ""):
+    """Record the grade the meeting decided; one that differs from the suggestion needs a
+    written reason."""
+    year_result = member_grade.year_result
+    _check_year_editable(actor, year_result)
+    if member_grade.exempt_reason:
+        raise InvalidState(_("An exempt member gets no grade."), code="exempt")
+    scheme = _scheme(year_result.branch, year_result.year)
+    level = scheme.grade_levels.filter(code=grade_code).first()
+    if level is None:
+        raise DomainError(_("This grade is not in the scheme's scale."), code="unknown_grade")
+    if grade_code != member_grade.suggested_grade_code and not reason.strip():
+        raise DomainError(
+            _("A grade that differs from the suggestion needs a written reason."),
+            code="reason_required",
+        )
+    member_grade.final_grade_code, member_grade.final_grade_name = level.code, level.name
+    member_grade.reason = reason
+    member_grade.save(update_fields=["final_grade_code", "final_grade_name", "reason"])
+    log_action(
+        "cycle.grade.finalised",
+        actor=actor,
+        obj=member_grade,
+        organisation=year_result.branch,
+        member=member_grade.member,
+        grade=grade_code,
+        suggested=member_grade.suggested_grade_code,
+        reason=reason,
+    )
+    return member_grade
+
+
+@transaction.atomic
+def year_submit(*, actor, year_result: YearResult) -> YearResult:
+    """Send the year's results to the parent organisation once every graded member has a final
+    grade."""
+    _check_year_editable(actor, year_result)
+    missing = year_result.grades.filter(exempt_reason="", final_grade_code="").count()
+    if missing:
+        raise InvalidState(
+            _("%(count)d members still have no final grade.") % {"count": missing},
+            code="grades_missing",
+        )
+    year_result.state = YearState.SUBMITTED
+    year_result.submitted_by, year_result.submitted_at = actor, timezone.now()
+    year_result.save(update_fields=["state", "submitted_by", "submitted_at"])
+    log_action(
+        "cycle.year.submitted",
+        actor=actor,
+        obj=year_result,
+        organisation=year_result.branch,
+        year=year_result.year,
+    )
+    return year_result
+
+
+@transaction.atomic
+def year_review(*, actor, year_result: YearResult, approve: bool, reason: str = "") -> YearResult:
+    """The parent organisation files the year's results (审核备案; final) or returns them with
+    the reason."""
+    if not rules.can_review_for(actor, year_result.branch):
+        raise NotPermitted()
+    year_result = YearResult.objects.select_for_update().get(pk=year_result.pk)
+    if year_result.state != YearState.SUBMITTED:
+        raise InvalidState(_("Only submitted year results can be reviewed."), code="not_submitted")
+    if not approve and not reason.strip():
+        raise DomainError(_("Give the reason for returning the results."), code="reason_required")
+    year_result.state = YearState.FILED if approve else YearState.RETURNED
+    year_result.reviewed_by, year_result.reviewed_at = actor, timezone.now()
+    year_result.review_reason = reason
+    year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    log_action(
+        "cycle.year.reviewed",
+        actor=actor,
+        obj=year_result,
+        organisation=year_result.branch,
+        approve=approve,
+        reason=reason,
+    )
+    return year_result
+
+
+# ---------------------------------------------------------------- what follows from a grade
+
+
+@transaction.atomic
+def admonition_record(
+    *,
+    actor,
+    member: Member,
+    year: int,
+    talked_on: datetime.date,
+    deadline: datetime.date,
+    notes: str,
+) -> Admonition:
+    """诫勉谈话 with a member at the bottom of the year's ranking."""
+    _check_secretary(actor, member.branch)
+    grade = MemberGrade.objects.filter(
+        member=member, year_result__year=year, year_result__branch=member.branch
+    ).first()
+    if grade is None or not grade.bottom_ranked:
+        raise InvalidState(
+            _("Admonition talks are held with members at the bottom of the year's ranking."),
+            code="not_bottom_ranked",
+        )
+    if deadline <= talked_on:
+        raise DomainError(_("The deadline to improve comes after the talk."))
+    if not notes.strip():
+        raise DomainError(_("Write down what was said."), code="notes_required")
+    if Admonition.objects.filter(member=member, year=year).exists():
+        raise InvalidState(
+            _("The talk for this year is already recorded."), code="already_recorded"
+        )
+    admonition = Admonition.objects.create(
+        member=member,
+        year=year,
+        talked_on=talked_on,
+        deadline=deadline,
+        notes=notes,
+        recorded_by=actor,
+    )
+    log_action(
+        "cycle.admonition.recorded",
+        actor=actor,
+        obj=admonition,
+        organisation=member.branch,
+        member=member,
+        deadline=deadline.isoformat(),
+    )
+    return admonition
+
+
+@transaction.atomic
+def admonition_follow_up(
+    *, actor, admonition: Admonition, followed_up_on: datetime.date, outcome: str
+) -> Admonition:
+    _check_secretary(actor, admonition.member.branch)
+    if admonition.followed_up_on is not None:
+        raise InvalidState(_("The follow-up is already recorded."), code="already_recorded")
+    if followed_up_on < admonition.talked_on:
+        raise DomainError(_("The follow-up comes after the talk."))
+    if not outcome.strip():
+        raise DomainError(_("Write down the outcome."), code="outcome_required")
+    admonition.followed_up_on, admonition.outcome = followed_up_on, outcome
+    admonition.followed_up_by = actor
+    admonition.save(update_fields=["followed_up_on", "outcome", "followed_up_by"])
+    log_action(
+        "cycle.admonition.followed_up",
+        actor=actor,
+        obj=admonition,
+        organisation=admonition.member.branch,
+        followed_up_on=followed_up_on.isoformat(),
+    )
+    return admonition
+
+
+@transaction.atomic
+def unqualified_handling_record(
+    *, actor, member_grade: MemberGrade, measure: str, decided_on: datetime.date, notes: str
+) -> UnqualifiedHandling:
+    """组织处置 of a member whose final grade is the scheme's unqualified grade."""
+    year_result = member_grade.year_result
+    _check_secretary(actor, year_result.branch)
+    scheme = _scheme(year_result.branch, year_result.year)
+    if not scheme.grade_levels.filter(
+        code=member_grade.final_grade_code, is_unqualified=True
+    ).exists():
+        raise InvalidState(
+            _("Handling is recorded for members whose final grade is unqualified."),
+            code="not_unqualified",
+        )
+    if measure not in HandlingMeasure.values:
+        raise DomainError(_("Choose the measure taken."))
+    if not notes.strip():
+        raise DomainError(_("Write down how the case was decided."), code="notes_required")
+    if UnqualifiedHandling.objects.filter(member_grade=member_grade).exists():
+        raise InvalidState(_("The handling is already recorded."), code="already_recorded")
+    handling = UnqualifiedHandling.objects.create(
+        member_grade=member_grade,
+        measure=measure,
+        decided_on=decided_on,
+        notes=notes,
+        recorded_by=actor,
+    )
+    log_action(
+        "cycle.unqualified.handled",
+        actor=actor,
+        obj=handling,
+        organisation=year_result.branch,
+        member=member_grade.member,
+        measure=measure,
+    )
+    return handling
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _email(user, todos) -> None:
+    lines = "\n".join(f"- {todo.text}" for todo in todos)
+    send_mail(
+        _("Your tasks in jifen"),
+        lines,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        fail_silently=False,
+    )
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Turn everyone's open tasks into notifications, each once (by its key), and email the
+    new ones to users with an address after the transaction commits. Returns how many were
+    made."""
+    today = _today(today)
+    made = 0
+    for user in selectors.users_to_remind():
+        fresh = [todo for todo in selectors.todo_for(user, today) if _notify(user, todo)]
+        made += len(fresh)
+        if fresh and user.email:
+            transaction.on_commit(lambda user=user, fresh=fresh: _email(user, fresh))
+    return made
+
+
+def _notify(user, todo) -> bool:
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=todo.key, defaults={"text": todo.text[:300], "url": todo.url}
+    )
+    if created:
+        log_action("cycle.notification.created", actor=None, obj=notification, key=todo.key)
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if notification.user_id != actor.pk:
+        raise NotPermitted()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        log_action("cycle.notification.read", actor=actor, obj=notification)
+    return notification

@@ -1,0 +1,345 @@
+"""One export mechanism for everything, as pretix's ListExporter: a source yields sheets (a
+title, a header and rows); `render` writes them as .xlsx, .csv or, for documents, PDF through
+an HTML template and WeasyPrint. Sources check the user's rights when they are built, in the
+request and again in the worker."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from jifen.errors import DomainError, NotPermitted
+from jifen.exchange import conf, rows, selectors
+from jifen.exchange.cells import neutralise
+from jifen.exchange.enums import Format, Layout
+from jifen.orgs import rules
+from jifen.orgs.models import Member, Organisation
+
+_PROGRESS_EVERY = 200
+# A PDF row costs WeasyPrint about as much as this many spreadsheet rows.
+_PDF_WEIGHT = 20
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: list[str]
+    rows: Iterable[list]
+    caption: str = ""
+
+
+class Source:
+    """A row source; subclasses name their formats and, for PDF, their template."""
+
+    name = ""
+    verbose_name = ""
+    formats: tuple[str, ...] = (Format.XLSX, Format.CSV)
+    template = ""
+    signatures = False
+
+    def __init__(self, actor, params: dict):
+        self.actor, self.params = actor, params
+        self.year = int(params.get("year") or timezone.localdate().year)
+
+    def title(self) -> str:
+        return str(self.verbose_name)
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def sheets(self) -> Iterator[Sheet]:
+        raise NotImplementedError
+
+
+def _branch(actor, params: dict) -> Organisation:
+    branch = rules.visible_organisations(actor).filter(pk=params.get("branch")).first()
+    if branch is None:
+        raise NotPermitted()
+    return branch
+
+
+def _member(actor, params: dict) -> Member:
+    member = (
+        rules.visible_members(actor).select_related("branch").filter(pk=params.get("member"))
+    ).first()
+    if member is None:
+        raise NotPermitted()
+    return member
+
+
+class RosterSource(Source):
+    name = "roster"
+    verbose_name = gettext_lazy("Roster")
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.branch = _branch(actor, params)
+        # ID numbers and phones are personal data: only admins of the branch read them in full.
+        self.unmasked = rules.can_administer(actor, self.branch)
+
+    def title(self) -> str:
+        return _("Roster of %(branch)s") % {"branch": self.branch.name}
+
+    def size(self) -> int:
+        return selectors.roster_members(self.branch).count()
+
+    def sheets(self):
+        yield Sheet(
+            str(self.verbose_name),
+            rows.roster_header(),
+            rows.roster_rows(selectors.roster_members(self.branch), self.unmasked),
+        )
+
+
+class LedgerSource(Source):
+    """The points archive of a member or a branch, filtered by year, month and category."""
+
+    name = "ledger"
+    verbose_name = gettext_lazy("Points archive")
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.member = _member(actor, params) if params.get("member") else None
+        self.branch = None if self.member else _branch(actor, params)
+        self.entries = selectors.ledger_entries(
+            member=self.member,
+            branch=self.branch,
+            year=self.year,
+            month=params.get("month"),
+            category=params.get("category"),
+        )
+
+    def title(self) -> str:
+        owner = self.member or self.branch
+        return _("Points archive of %(owner)s, %(year)d") % {"owner": owner, "year": self.year}
+
+    def size(self) -> int:
+        return self.entries.count()
+
+    def sheets(self):
+        yield Sheet(str(self.verbose_name), rows.ledger_header(), rows.ledger_rows(self.entries))
+
+
+class RegisterSource(Source):
+    """《党员积分登记表》 for a quarter (1–4) or the whole year (quarter 0)."""
+
+    name = "register"
+    verbose_name = gettext_lazy("Points register")
+    formats = (Format.XLSX, Format.PDF)
+    template = "exchange/pdf/base.html"
+    signatures = True
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.member = _member(actor, params) if params.get("member") else None
+        self.branch = self.member.branch if self.member else _branch(actor, params)
+        self.period = selectors.Period(self.year, int(params.get("quarter") or 0))
+        self.layout = params.get("layout") or Layout.PER_MEMBER
+        self.meeting_date = params.get("meeting_date") or ""
+
+    def title(self) -> str:
+        return _("Points register, %(branch)s, %(period)s") % {
+            "branch": self.branch.name,
+            "period": self.period.label,
+        }
+
+    def _results(self):
+        results = selectors.register_results(self.branch, self.period)
+        if self.member:
+            results = [r for r in results if r.member.pk == self.member.pk]
+        return results
+
+    def size(self) -> int:
+        count = 1 if self.member else self.branch.members.count()
+        return count * len(self.period.months)
+
+    def sheets(self):
+        results = self._results()
+        if self.layout == Layout.BRANCH_TABLE and not self.member:
+            yield Sheet(
+                self.branch.name,
+                rows.register_table_header(self.period),
+                rows.register_table_rows(results, self.period),
+            )
+            return
+        for result in results:
+            yield Sheet(
+                result.member.name,
+                rows.register_member_header(),
+                rows.register_member_rows(result, self.period),
+                caption=f"{result.member.name} · {self.branch.name} · {self.period.label}",
+            )
+
+
+class NoticeSource(Source):
+    """The quarter's public notice (公示): name, branch, score, rank — nothing else personal."""
+
+    name = "notice"
+    verbose_name = gettext_lazy("Public notice")
+    formats = (Format.PDF,)
+    template = "exchange/pdf/notice.html"
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.branch = _branch(actor, params)
+        self.period = selectors.Period(self.year, int(params.get("quarter") or 1))
+
+    def title(self) -> str:
+        return _("Points of %(branch)s, %(period)s: public notice") % {
+            "branch": self.branch.name,
+            "period": self.period.label,
+        }
+
+    def size(self) -> int:
+        return self.branch.members.count()
+
+    def sheets(self):
+        results = selectors.register_results(self.branch, self.period)
+        yield Sheet(self.branch.name, rows.notice_header(), rows.notice_rows(results, self.branch))
+
+
+class YearReportSource(Source):
+    """The year report to the parent organisation: scores, ranks, grades, vetoes."""
+
+    name = "year_report"
+    verbose_name = gettext_lazy("Year report")
+    formats = (Format.XLSX, Format.PDF)
+    template = "exchange/pdf/year_report.html"
+    signatures = True
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.branch = _branch(actor, params)
+
+    def title(self) -> str:
+        return _("Year report %(year)d of %(branch)s") % {
+            "year": self.year,
+            "branch": self.branch.name,
+        }
+
+    def size(self) -> int:
+        return self.branch.members.count()
+
+    def sheets(self):
+        results = selectors.register_results(self.branch, selectors.Period(self.year, 0))
+        yield Sheet(self.branch.name, rows.year_report_header(), rows.year_report_rows(results))
+
+
+SOURCES = {
+    source.name: source
+    for source in (RosterSource, LedgerSource, RegisterSource, NoticeSource, YearReportSource)
+}
+
+
+def build(name: str, actor, params: dict) -> Source:
+    if name not in SOURCES:
+        raise DomainError(_("There is no such export."))
+    source = SOURCES[name](actor, params)
+    if params.get("format") not in source.formats:
+        raise DomainError(_("This export is not offered in that format."))
+    return source
+
+
+def runs_in_background(source: Source, fmt: str) -> bool:
+    weight = _PDF_WEIGHT if fmt == Format.PDF else 1
+    return source.size() * weight > conf.background_rows()
+
+
+Progress = Callable[[int], None]
+
+
+def render(source: Source, fmt: str, progress: Progress | None = None) -> tuple[bytes, str, str]:
+    """The file's bytes, content type and name."""
+    renderer, content_type = _RENDERERS[fmt]
+    counted = _Counter(progress)
+    content = renderer(source, counted)
+    stamp = timezone.localdate().isoformat()
+    return content, content_type, f"{source.title()} {stamp}.{fmt}"
+
+
+class _Counter:
+    def __init__(self, progress: Progress | None):
+        self.progress, self.done = progress, 0
+
+    def rows(self, sheet_rows: Iterable[list]) -> Iterator[list]:
+        for row in sheet_rows:
+            yield row
+            self.done += 1
+            if self.progress and self.done % _PROGRESS_EVERY == 0:
+                self.progress(self.done)
+
+
+def _xlsx(source: Source, counter: _Counter) -> bytes:
+    # write_only streams rows to disk-backed XML: memory stays flat for large exports.
+    book = Workbook(write_only=True)
+    used = set()
+    for sheet in source.sheets():
+        page = book.create_sheet(_sheet_title(sheet.title, used))
+        if sheet.caption:
+            page.append([neutralise(sheet.caption)])
+        page.append([neutralise(h) for h in sheet.header])
+        for row in counter.rows(sheet.rows):
+            page.append([neutralise(value) for value in row])
+    if not used:
+        book.create_sheet(str(source.verbose_name)[:31])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str, used: set) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:28] or "-"
+    unique, number = clean, 2
+    while unique in used:
+        unique, number = f"{clean}_{number}", number + 1
+    used.add(unique)
+    return unique
+
+
+def _csv(source: Source, counter: _Counter) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for sheet in source.sheets():
+        writer.writerow([neutralise(h) for h in sheet.header])
+        for row in counter.rows(sheet.rows):
+            writer.writerow([neutralise(value) for value in row])
+    # The byte-order mark makes Excel read the file as UTF-8 rather than the local code page.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _pdf(source: Source, counter: _Counter) -> bytes:
+    # Imported here: WeasyPrint loads Pango on import, which only PDF exports need.
+    from weasyprint import HTML
+
+    # Each cell is paired with whether it is a number, which the template right-aligns.
+    sheets = [
+        Sheet(s.title, s.header, [_cells(row) for row in counter.rows(s.rows)], s.caption)
+        for s in source.sheets()
+    ]
+    html = render_to_string(
+        source.template,
+        {"source": source, "title": source.title(), "sheets": sheets, "now": timezone.now()},
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _cells(row: list) -> list[tuple]:
+    return [(value, isinstance(value, (int, Decimal)) and value is not True) for value in row]
+
+
+_RENDERERS = {
+    Format.XLSX: (
+        _xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    Format.CSV: (_csv, "text/csv; charset=utf-8"),
+    Format.PDF: (_pdf, "application/pdf"),
+}

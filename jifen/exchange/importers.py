@@ -1,0 +1,208 @@
+"""What each import reads and how a checked row reaches the roster or the catalogue: always
+through the owning app's service (member_create/member_update, item_save)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jifen.errors import DomainError
+from jifen.exchange import sheets
+from jifen.exchange.sheets import Column, Row
+from jifen.orgs import rules
+from jifen.orgs import services as org_services
+from jifen.orgs.enums import Gender, MemberCategory, OrgKind, PartyStatus, RoleKind
+from jifen.orgs.models import Member
+from jifen.orgs.validators import validate_id_number
+from jifen.schemes import services as scheme_services
+from jifen.schemes.enums import Frequency, ItemCategory
+from jifen.schemes.models import Item, Scheme
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+BRANCH_LABEL = gettext_lazy("Branch")
+ID_LABEL = gettext_lazy("ID number")
+
+ROSTER_COLUMNS = [
+    Column("name", gettext_lazy("Name"), sheets.text, required=True),
+    Column(
+        "gender",
+        gettext_lazy("Gender"),
+        sheets.choice(Gender),
+        required=True,
+        choices=tuple(Gender.labels),
+    ),
+    Column("ethnicity", gettext_lazy("Ethnicity"), sheets.text),
+    Column("birth_date", gettext_lazy("Birth date"), sheets.date, is_date=True),
+    Column("id_number", ID_LABEL, sheets.id_text, required=True),
+    Column("education", gettext_lazy("Education"), sheets.text),
+    Column(
+        "join_date",
+        gettext_lazy("Date joined the party"),
+        sheets.date,
+        required=True,
+        is_date=True,
+    ),
+    Column(
+        "party_status",
+        gettext_lazy("Party status"),
+        sheets.choice(PartyStatus),
+        required=True,
+        choices=tuple(PartyStatus.labels),
+    ),
+    Column(
+        "category",
+        gettext_lazy("Member category"),
+        sheets.choice(MemberCategory),
+        required=True,
+        choices=tuple(MemberCategory.labels),
+    ),
+    Column("branch", BRANCH_LABEL, sheets.text, required=True),
+    Column("party_post", gettext_lazy("Party post"), sheets.text),
+    Column("phone", gettext_lazy("Phone"), sheets.text),
+]
+
+ITEM_COLUMNS = [
+    Column("code", gettext_lazy("Code"), sheets.text, required=True),
+    Column("name", gettext_lazy("Name"), sheets.text, required=True),
+    Column("description", gettext_lazy("Description"), sheets.text),
+    Column(
+        "category",
+        gettext_lazy("Category"),
+        sheets.choice(ItemCategory),
+        required=True,
+        choices=tuple(ItemCategory.labels),
+    ),
+    Column("points_min", gettext_lazy("Points (from)"), sheets.number, required=True),
+    Column("points_max", gettext_lazy("Points (to)"), sheets.number, required=True),
+    Column(
+        "frequency",
+        gettext_lazy("Frequency"),
+        sheets.choice(Frequency),
+        required=True,
+        choices=tuple(Frequency.labels),
+    ),
+    Column("annual_cap", gettext_lazy("Annual cap"), sheets.number),
+    Column(
+        "evidence_required",
+        gettext_lazy("Evidence required"),
+        sheets.yes_no,
+        choices=sheets.YES_NO,
+    ),
+    Column(
+        "member_categories",
+        gettext_lazy("Member categories (empty: all)"),
+        sheets.choice_list(MemberCategory),
+    ),
+    Column(
+        "declarable",
+        gettext_lazy("Members may declare it"),
+        sheets.yes_no,
+        choices=sheets.YES_NO,
+    ),
+    Column("order", gettext_lazy("Order"), sheets.whole_number),
+]
+
+
+class RosterImporter:
+    """Rows are matched on the ID number: a new number creates a member, a known one is updated
+    where it differs, so re-importing the same file changes nothing."""
+
+    columns = ROSTER_COLUMNS
+    key = "id_number"
+
+    def __init__(self, actor, scheme: Scheme | None = None):
+        self.actor = actor
+        branches = rules.visible_organisations(actor, [RoleKind.ADMIN]).filter(
+            kind=OrgKind.BRANCH, is_active=True
+        )
+        self.branches = {}
+        for branch in branches:
+            self.branches.setdefault(branch.name, []).append(branch)
+        self.existing: dict[str, Member] = {}
+
+    def preload(self, rows: list[Row]) -> None:
+        numbers = [r.values.get("id_number") for r in rows if r.values.get("id_number")]
+        self.existing = {
+            m.id_number: m
+            for m in Member.objects.filter(id_number__in=numbers).select_related("branch")
+        }
+
+    def check(self, row: Row) -> None:
+        values = row.values
+        if "id_number" in values:
+            try:
+                validate_id_number(values["id_number"])
+            except ValidationError as error:
+                row.error(ID_LABEL, " ".join(error.messages))
+        if "branch" in values:
+            self._check_branch(row)
+
+    def _check_branch(self, row: Row) -> None:
+        found = self.branches.get(row.values["branch"], [])
+        if len(found) != 1:
+            message = (
+                _("Several branches you manage have this name.")
+                if found
+                else _("No branch of this name that you may manage.")
+            )
+            row.error(BRANCH_LABEL, message)
+            return
+        member = self.existing.get(row.values.get("id_number"))
+        if member is not None and member.branch_id != found[0].pk:
+            row.error(
+                BRANCH_LABEL,
+                _("This member belongs to %(branch)s; transfers are made on the roster page.")
+                % {"branch": member.branch.name},
+            )
+
+    def apply(self, values: dict) -> str:
+        fields = {k: v for k, v in values.items() if k != "branch"}
+        member = self.existing.get(values["id_number"])
+        if member is None:
+            branch = self.branches[values["branch"]][0]
+            org_services.member_create(actor=self.actor, branch=branch, **fields)
+            return CREATED
+        changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
+        if not changed:
+            return UNCHANGED
+        if not rules.can_administer(self.actor, member.branch):
+            raise DomainError(_("This ID number belongs to a member you may not manage."))
+        org_services.member_update(actor=self.actor, member=member, **changed)
+        return UPDATED
+
+
+class ItemImporter:
+    """Rows are matched on the item code within the scheme, like the roster on ID numbers."""
+
+    columns = ITEM_COLUMNS
+    key = "code"
+
+    def __init__(self, actor, scheme: Scheme):
+        self.actor, self.scheme = actor, scheme
+        self.existing: dict[str, Item] = {}
+
+    def preload(self, rows: list[Row]) -> None:
+        self.existing = {item.code: item for item in self.scheme.items.all()}
+
+    def check(self, row: Row) -> None:
+        # Points are kept to one decimal; item_save would store a finer value rounded.
+        for column in ITEM_COLUMNS:
+            value = row.values.get(column.key)
+            if isinstance(value, Decimal) and value != round(value, 1):
+                row.error(column.label, _("Points have at most one decimal place."))
+
+    def apply(self, values: dict) -> str:
+        item = self.existing.get(values["code"])
+        if item is None:
+            scheme_services.item_save(actor=self.actor, scheme=self.scheme, **values)
+            return CREATED
+        changed = {k: v for k, v in values.items() if getattr(item, k) != v}
+        if not changed:
+            return UNCHANGED
+        scheme_services.item_save(actor=self.actor, scheme=self.scheme, item=item, **changed)
+        return UPDATED
+
+
+IMPORTERS = {"roster": RosterImporter, "items": ItemImporter}

@@ -1,0 +1,275 @@
+"""Pages for importing and exporting. Each loads its objects through the user's visibility, so
+an outsider gets 404 (or 403 where nothing in the URL names an object), and calls one service."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jifen.errors import DomainError, NotPermitted
+from jifen.exchange import exports, selectors, services
+from jifen.exchange.blanks import blank_workbook
+from jifen.exchange.enums import JobState, UploadKind, UploadState
+from jifen.exchange.forms import ConfirmForm, ExportForm, UploadForm
+from jifen.exchange.importers import CREATED, ITEM_COLUMNS, ROSTER_COLUMNS, UNCHANGED, UPDATED
+from jifen.exchange.models import ExportJob, Upload
+from jifen.orgs import rules
+from jifen.orgs.enums import OrgKind, RoleKind
+from jifen.orgs.validators import id_number_check_code
+from jifen.schemes.models import Scheme
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report")
+MEMBER_EXPORTS = ("ledger", "register")
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    # RFC 6266: a plain fallback name plus the UTF-8 one that carries the Chinese title.
+    fallback = "export." + filename.rsplit(".", 1)[-1]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _admin_branches(user):
+    return rules.visible_organisations(user, [RoleKind.ADMIN]).filter(kind=OrgKind.BRANCH)
+
+
+def _require_roster_admin(user) -> None:
+    if not _admin_branches(user).exists():
+        raise PermissionDenied
+
+
+def _admin_scheme(user, scheme_id: int) -> Scheme:
+    schemes = Scheme.objects.filter(
+        organisation__in=rules.visible_organisations(user, [RoleKind.ADMIN])
+    )
+    return get_object_or_404(schemes.select_related("organisation"), pk=scheme_id)
+
+
+@login_required
+def index(request):
+    branches = rules.visible_organisations(request.user).filter(kind=OrgKind.BRANCH)
+    member = getattr(request.user, "member", None)
+    schemes = Scheme.objects.filter(
+        organisation__in=rules.visible_organisations(request.user, [RoleKind.ADMIN])
+    ).select_related("organisation")
+    return render(
+        request,
+        "exchange/index.html",
+        {
+            "branches": branches,
+            "member": member,
+            "schemes": schemes,
+            "may_import_roster": _admin_branches(request.user).exists(),
+            "jobs": ExportJob.objects.filter(created_by=request.user).defer("content")[:10],
+        },
+    )
+
+
+@login_required
+def roster_template(request):
+    _require_roster_admin(request.user)
+    branch = _admin_branches(request.user).first()
+    first17 = "11010119800101001"
+    example = {
+        "name": _("Zhang San"),
+        "gender": ROSTER_COLUMNS[1].choices[0],
+        "ethnicity": "汉族",
+        "birth_date": "1980-01-01",
+        "id_number": first17 + id_number_check_code(first17),
+        "education": _("University"),
+        "join_date": "2005-07-01",
+        "party_status": ROSTER_COLUMNS[7].choices[0],
+        "category": ROSTER_COLUMNS[8].choices[0],
+        "branch": branch.name,
+    }
+    content = blank_workbook(_("Roster"), ROSTER_COLUMNS, example)
+    return _file(content, XLSX, _("Roster template") + ".xlsx")
+
+
+@login_required
+def items_template(request, scheme_id: int):
+    scheme = _admin_scheme(request.user, scheme_id)
+    item = scheme.items.filter(declarable=True).first()
+    example = {c.key: "" for c in ITEM_COLUMNS}
+    if item:
+        example |= {
+            "code": item.code,
+            "name": item.name,
+            "category": item.get_category_display(),
+            "points_min": item.points_min,
+            "points_max": item.points_max,
+            "frequency": item.get_frequency_display(),
+            "order": item.order,
+        }
+    content = blank_workbook(_("Scoring items"), ITEM_COLUMNS, example)
+    return _file(content, XLSX, _("Scoring items template") + ".xlsx")
+
+
+def _upload(request, kind: str, scheme: Scheme | None):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = services.upload_create(
+                actor=request.user,
+                kind=kind,
+                filename=file.name,
+                content=file.read(),
+                scheme=scheme,
+            )
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("exchange:upload_preview", upload_id=upload.pk)
+    return render(request, "exchange/upload.html", {"form": form, "kind": kind, "scheme": scheme})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_upload(request):
+    _require_roster_admin(request.user)
+    return _upload(request, UploadKind.ROSTER, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items_upload(request, scheme_id: int):
+    return _upload(request, UploadKind.ITEMS, _admin_scheme(request.user, scheme_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_preview(request, upload_id):
+    upload = get_object_or_404(
+        Upload.objects.defer("content"), pk=upload_id, created_by=request.user
+    )
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.upload_import(
+                actor=request.user, upload=upload, keep_valid=form.cleaned_data["keep_valid"]
+            )
+        except services.ImportRefused as refused:
+            messages.error(request, refused.message)
+            return _preview_page(request, upload, form, report=refused.report)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _summary(report))
+            return redirect("exchange:index")
+    return _preview_page(request, upload, form)
+
+
+def _preview_page(request, upload, form, report=None):
+    error = None
+    if report is None and upload.state == UploadState.PENDING:
+        try:
+            report = services.upload_preview(actor=request.user, upload=upload)
+        except DomainError as refused:
+            error = refused.message
+    labels = {CREATED: _("new"), UPDATED: _("changed"), UNCHANGED: _("unchanged")}
+    lines = (
+        [(row, labels.get(report.outcomes.get(row.number), "")) for row in report.rows]
+        if report
+        else []
+    )
+    context = {"upload": upload, "form": form, "report": report, "error": error, "lines": lines}
+    return render(request, "exchange/preview.html", context)
+
+
+def _summary(report) -> str:
+    return _(
+        "Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
+        "%(refused)d left out."
+    ) % {
+        "created": report.count(CREATED),
+        "updated": report.count(UPDATED),
+        "unchanged": report.count(UNCHANGED),
+        "refused": len(report.bad_rows),
+    }
+
+
+def _branch(user, branch_id: int):
+    visible = rules.visible_organisations(user).filter(kind=OrgKind.BRANCH)
+    return get_object_or_404(visible, pk=branch_id)
+
+
+@login_required
+def branch_exports(request, branch_id: int):
+    branch = _branch(request.user, branch_id)
+    sources = [exports.SOURCES[name] for name in BRANCH_EXPORTS]
+    members = selectors.roster_members(branch)
+    return render(
+        request,
+        "exchange/branch.html",
+        {"branch": branch, "sources": sources, "members": members},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def branch_export(request, branch_id: int, name: str):
+    if name not in BRANCH_EXPORTS:
+        raise Http404
+    branch = _branch(request.user, branch_id)
+    return _export(request, name, {"branch": branch.pk}, branch)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_export(request, member_id: int, name: str):
+    if name not in MEMBER_EXPORTS:
+        raise Http404
+    member = get_object_or_404(rules.visible_members(request.user), pk=member_id)
+    return _export(request, name, {"member": member.pk}, member)
+
+
+def _export(request, name: str, scope: dict, owner):
+    source_class = exports.SOURCES[name]
+    form = ExportForm(request.POST or None, source_name=name, formats=source_class.formats)
+    if request.method == "POST" and form.is_valid():
+        params = scope | form.params()
+        try:
+            return _run_export(request, name, params)
+        except NotPermitted as error:
+            raise Http404 from error
+        except DomainError as error:
+            messages.error(request, error.message)
+    context = {"form": form, "source": source_class, "owner": owner}
+    return render(request, "exchange/export.html", context)
+
+
+def _run_export(request, name: str, params: dict):
+    source = exports.build(name, request.user, params)
+    if exports.runs_in_background(source, params["format"]):
+        job = services.export_job_create(actor=request.user, export=name, params=params)
+        return redirect("exchange:job_detail", job_id=job.pk)
+    return _file(*exports.render(source, params["format"]))
+
+
+def _job(request, job_id):
+    return get_object_or_404(ExportJob.objects.defer("content"), pk=job_id, created_by=request.user)
+
+
+@login_required
+def job_detail(request, job_id):
+    job = _job(request, job_id)
+    template = "exchange/job_progress.html" if request.htmx else "exchange/job.html"
+    return render(request, template, {"job": job, "states": JobState})
+
+
+@login_required
+def job_download(request, job_id):
+    job = get_object_or_404(ExportJob, pk=job_id, created_by=request.user, state=JobState.DONE)
+    return _file(bytes(job.content), job.content_type, job.filename)

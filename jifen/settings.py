@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "jifen.declarations",
     "jifen.cycle",
     "jifen.web",
+    "jifen.portal",
 ]
 
 MIDDLEWARE = [

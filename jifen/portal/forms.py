@@ -1,0 +1,160 @@
+"""Input checks only: whether a value is well formed. What is allowed is the domain's call."""
+
+import datetime
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jifen.declarations.enums import Decision
+from jifen.portal.selectors import recent_months
+
+
+def period_choices(today: datetime.date) -> list[tuple[str, str]]:
+    return [(f"{y}-{m:02d}", f"{y}-{m:02d}") for y, m in recent_months(today)]
+
+
+def parse_period(value: str) -> tuple[int, int]:
+    year, month = value.split("-")
+    return int(year), int(month)
+
+
+class BootstrapForm(forms.Form):
+    """Gives each widget Bootstrap's class, so templates can loop over the fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class PeriodForm(forms.Form):
+    """The month a branch page shows, from the query string (?period=2026-03)."""
+
+    period = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", label=_("Month"))
+
+    def month(self, today: datetime.date) -> tuple[int, int]:
+        if self.is_valid():
+            return parse_period(self.cleaned_data["period"])
+        return today.year, today.month
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class DeclarationForm(BootstrapForm):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    period = forms.ChoiceField(label=_("Month"))
+    item = forms.ModelChoiceField(queryset=None, label=_("Item"))
+    commendation_level = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Level of the commendation"),
+        help_text=_("Only for a commendation."),
+    )
+    points = forms.DecimalField(
+        label=_("Points"),
+        required=False,
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Not needed for a commendation: its level decides."),
+    )
+    description = forms.CharField(label=_("What you did"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("Images (JPEG, PNG, GIF, WebP) or PDF."),
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def __init__(self, *args, items, levels, today: datetime.date, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(today)
+        self.fields["item"].queryset = items
+        self.fields["commendation_level"].queryset = levels
+
+    def domain_fields(self) -> dict:
+        data = self.cleaned_data
+        year, month = parse_period(data["period"])
+        return {
+            "year": year,
+            "month": month,
+            "item": data["item"],
+            "points": data["points"],
+            "description": data["description"],
+            "commendation_level": data["commendation_level"],
+        }
+
+
+class ReviewForm(BootstrapForm):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    points = forms.DecimalField(label=_("Points"), required=False, max_digits=6, decimal_places=1)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class BulkReviewForm(BootstrapForm):
+    declarations = forms.ModelMultipleChoiceField(queryset=None, label=_("Declarations"))
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Decision.APPROVE, Decision.APPROVE.label),
+            (Decision.REJECT, Decision.REJECT.label),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declarations"].queryset = queryset
+
+
+class CommitteeRecordForm(BootstrapForm):
+    member = forms.ModelChoiceField(queryset=None, label=_("Member"))
+    period = forms.ChoiceField(label=_("Month"))
+    item = forms.ModelChoiceField(queryset=None, label=_("Item"))
+    points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=1, min_value=0)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=300,
+        help_text=_("Where the evidence is kept, e.g. the minutes of a meeting."),
+    )
+
+    def __init__(self, *args, members, items, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["period"].choices = period_choices(today)
+        self.fields["item"].queryset = items
+
+    def domain_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["year"], data["month"] = parse_period(data.pop("period"))
+        return data
+
+
+class VetoProposalForm(CommitteeRecordForm):
+    points = None
+    evidence = forms.CharField(label=_("Evidence"), max_length=300)
+    reason = forms.CharField(label=_("Facts and grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ParentDecisionForm(BootstrapForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Return"))],
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

@@ -1,0 +1,266 @@
+"""Reads for the portal pages, always from objects already scoped to the user by the views."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.models import Declaration, VetoProposal
+from jifen.ledger.models import MonthLock
+from jifen.orgs import rules as org_rules
+from jifen.orgs.enums import MemberState, OrgKind, RoleKind
+from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes.models import Item, Scheme
+from jifen.schemes.selectors import current_scheme
+from jifen.scoring.rules import competition_ranks, round1
+from jifen.scoring.selectors import (
+    BranchYear,
+    MemberYear,
+    branch_year_results,
+    branches_year_results,
+    member_entries,
+)
+
+
+def quarter_months(month: int) -> list[int]:
+    first = (month - 1) // 3 * 3 + 1
+    return [first, first + 1, first + 2]
+
+
+def recent_months(today: datetime.date, count: int = 3) -> list[tuple[int, int]]:
+    """This month and the ones before it, newest first: the months a page lets you pick."""
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months
+
+
+# --- the member's own pages -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodScore:
+    score: Decimal | None
+    rank: int | None
+    ranked: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    member: Member
+    year: int
+    month: int
+    result: MemberYear | None
+    this_month: PeriodScore
+    this_quarter: PeriodScore
+    this_year: PeriodScore
+
+
+def _period(branch_year: BranchYear, member: Member, months: list[int]) -> PeriodScore:
+    scores = {
+        m.member.pk: m.period_score(months)
+        for m in branch_year.members
+        if not m.exempt and m.period_score(months) is not None
+    }
+    ranks = competition_ranks(scores)
+    return PeriodScore(scores.get(member.pk), ranks.get(member.pk), len(scores))
+
+
+def member_overview(member: Member, today: datetime.date) -> Overview:
+    """The member's score this month, quarter and year with the rank among the branch's scored
+    members (exempt members have none)."""
+    branch_year = branch_year_results(member.branch, today.year)
+    result = branch_year.for_member(member.pk)
+    year_score = PeriodScore(
+        result.score if result else None,
+        result.rank if result else None,
+        sum(1 for m in branch_year.members if m.rank is not None),
+    )
+    return Overview(
+        member=member,
+        year=today.year,
+        month=today.month,
+        result=result,
+        this_month=_period(branch_year, member, [today.month]),
+        this_quarter=_period(branch_year, member, quarter_months(today.month)),
+        this_year=year_score,
+    )
+
+
+@dataclass(frozen=True)
+class MonthExplanation:
+    month: int
+    score: object  # scoring.rules.MonthScore, or None when the member did not belong
+    entries: list
+
+
+def member_explanation(member: Member, year: int) -> tuple[MemberYear | None, list]:
+    """Every month's score with the archive lines behind it."""
+    result = branch_year_results(member.branch, year).for_member(member.pk)
+    by_month: dict[int, list] = {}
+    for entry in member_entries(member, year):
+        by_month.setdefault(entry.month, []).append(entry)
+    months = sorted(set(by_month) | set(result.months if result else {}))
+    return result, [
+        MonthExplanation(m, result.months.get(m) if result else None, by_month.get(m, []))
+        for m in months
+    ]
+
+
+def member_declarations(member: Member) -> QuerySet[Declaration]:
+    return (
+        Declaration.objects.filter(member=member)
+        .select_related("item", "commendation_level")
+        .prefetch_related("files")
+    )
+
+
+def declarable_items(member: Member, year: int) -> tuple[Scheme | None, QuerySet[Item]]:
+    """The items of the member's scheme a member of their category may declare."""
+    scheme = current_scheme(member.branch, year)
+    if scheme is None:
+        return None, Item.objects.none()
+    fitting = [i.pk for i in scheme.items.filter(declarable=True) if i.applies_to(member.category)]
+    return scheme, Item.objects.filter(pk__in=fitting)
+
+
+# --- the branch's pages -----------------------------------------------------------------
+
+
+def work_branches(user) -> QuerySet[Organisation]:
+    """Branches where the user sits on the committee or is the secretary."""
+    return org_rules.visible_organisations(user, org_rules.BRANCH_WORK).filter(kind=OrgKind.BRANCH)
+
+
+def review_orgs(user) -> QuerySet[Organisation]:
+    """Parent organisations (党总支/党委) where the user reviews for the branches below."""
+    return org_rules.visible_organisations(user, [RoleKind.REVIEWER]).exclude(
+        kind__in=[OrgKind.BRANCH, OrgKind.GROUP]
+    )
+
+
+def review_queue(branch: Organisation, year: int, month: int) -> QuerySet[Declaration]:
+    return (
+        Declaration.objects.filter(branch=branch, year=year, month=month)
+        .exclude(status=DeclarationStatus.WITHDRAWN)
+        .select_related("member", "item", "commendation_level")
+        .prefetch_related("files")
+        .order_by("status", "member__name", "submitted_at")
+    )
+
+
+def branch_members(branch: Organisation, year: int, month: int) -> QuerySet[Member]:
+    """Members who belonged to the branch in the month."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    placed = Placement.objects.filter(branch=branch, start__lte=last).filter(
+        Q(end__isnull=True) | Q(end__gte=first)
+    )
+    return Member.objects.filter(pk__in=placed.values("member_id")).order_by("name")
+
+
+def not_declared(branch: Organisation, year: int, month: int) -> QuerySet[Member]:
+    declared = Declaration.objects.filter(branch=branch, year=year, month=month).exclude(
+        status=DeclarationStatus.WITHDRAWN
+    )
+    return (
+        branch_members(branch, year, month)
+        .filter(state=MemberState.ACTIVE)
+        .exclude(pk__in=declared.values("member_id"))
+    )
+
+
+def committee_items(branch: Organisation, year: int, categories) -> QuerySet[Item]:
+    scheme = current_scheme(branch, year)
+    return scheme.items.filter(category__in=categories) if scheme else Item.objects.none()
+
+
+def branch_vetoes(branch: Organisation, year: int) -> QuerySet[VetoProposal]:
+    return VetoProposal.objects.filter(branch=branch, year=year).select_related("member", "item")
+
+
+def locked_months(branch: Organisation, year: int) -> set[int]:
+    return set(MonthLock.objects.filter(branch=branch, year=year).values_list("month", flat=True))
+
+
+# --- the parent organisation's pages ----------------------------------------------------
+
+
+def branches_under(org: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        path__startswith=org.path, kind=OrgKind.BRANCH, is_active=True
+    )
+
+
+def forwarded_commendations(org: Organisation) -> QuerySet[Declaration]:
+    return (
+        Declaration.objects.filter(
+            branch__in=branches_under(org), status=DeclarationStatus.FORWARDED
+        )
+        .select_related("member", "branch", "item", "commendation_level")
+        .prefetch_related("files")
+    )
+
+
+def proposed_vetoes(org: Organisation) -> QuerySet[VetoProposal]:
+    return VetoProposal.objects.filter(
+        branch__in=branches_under(org), status=VetoStatus.PROPOSED
+    ).select_related("member", "branch", "item")
+
+
+@dataclass(frozen=True)
+class BranchRow:
+    branch: Organisation
+    members: int
+    scored: int
+    average: Decimal | None
+    grades: dict[str, int]
+    pending: int
+    locked: int
+
+
+def _average(results: list[MemberYear]) -> Decimal | None:
+    scores = [m.score for m in results if m.score is not None and not m.exempt]
+    if not scores:
+        return None
+    return round1(sum(scores, Decimal(0)) / len(scores))
+
+
+def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
+    branches = list(branches_under(org))
+    results = branches_year_results(branches, year)
+    pending = dict(
+        Declaration.objects.filter(
+            branch__in=branches, year=year, status=DeclarationStatus.SUBMITTED
+        )
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+    )
+    locks = dict(
+        MonthLock.objects.filter(branch__in=branches, year=year)
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for branch in branches:
+        members = results[branch.pk].members
+        grades: dict[str, int] = {}
+        for m in members:
+            if m.grade is not None:
+                grades[m.grade.name] = grades.get(m.grade.name, 0) + 1
+        rows.append(
+            BranchRow(
+                branch=branch,
+                members=len(members),
+                scored=sum(1 for m in members if m.rank is not None),
+                average=_average(members),
+                grades=grades,
+                pending=pending.get(branch.pk, 0),
+                locked=locks.get(branch.pk, 0),
+            )
+        )
+    return rows

@@ -1,0 +1,112 @@
+"""The member's pages: scores with their explanation, declarations, withdrawals, evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jifen.declarations import services as declarations
+from jifen.declarations.models import Declaration
+from jifen.errors import DomainError
+from jifen.orgs import rules as org_rules
+from jifen.portal import selectors, services
+from jifen.portal.forms import DeclarationForm
+from jifen.portal.models import DeclarationFile
+from jifen.portal.views.common import own_member, review_orgs_and_branches, today
+
+
+@login_required
+def index(request):
+    """Where each role starts: the member's own scores, the branches one works in, the
+    organisations one reviews for."""
+    return render(request, "portal/index.html", review_orgs_and_branches(request.user))
+
+
+@login_required
+def me(request):
+    member = own_member(request.user)
+    context = {
+        "overview": selectors.member_overview(member, today()),
+        "declarations": selectors.member_declarations(member)[:5],
+    }
+    return render(request, "portal/me.html", context)
+
+
+@login_required
+def my_scores(request, year: int):
+    member = own_member(request.user)
+    result, months = selectors.member_explanation(member, year)
+    context = {"member": member, "year": year, "result": result, "months": months}
+    return render(request, "portal/my_scores.html", context)
+
+
+@login_required
+def my_declarations(request):
+    member = own_member(request.user)
+    context = {"member": member, "declarations": selectors.member_declarations(member)}
+    return render(request, "portal/my_declarations.html", context)
+
+
+def _declaration_form(request, member):
+    scheme, items = selectors.declarable_items(member, today().year)
+    levels = scheme.commendation_levels.all() if scheme else []
+    return DeclarationForm(
+        request.POST or None,
+        request.FILES or None,
+        items=items,
+        levels=levels,
+        today=today(),
+    )
+
+
+@login_required
+def declare(request):
+    member = own_member(request.user)
+    form = _declaration_form(request, member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_submit_with_files(
+                actor=request.user,
+                member=member,
+                token=form.cleaned_data["token"],
+                files=form.cleaned_data["files"],
+                **form.domain_fields(),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            if error.code == "already_submitted":
+                return redirect("portal:my_declarations")
+        else:
+            messages.success(request, _("Your declaration has been submitted for review."))
+            return redirect("portal:my_declarations")
+    return render(request, "portal/declare.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    member = own_member(request.user)
+    declaration = get_object_or_404(Declaration, pk=pk, member=member)
+    try:
+        declarations.declaration_withdraw(actor=request.user, declaration=declaration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The declaration has been withdrawn."))
+    return redirect("portal:my_declarations")
+
+
+@login_required
+def evidence(request, pk: int):
+    """An evidence file, to its member and to those with a role over the member's branch."""
+    visible = org_rules.visible_members(request.user)
+    file = get_object_or_404(DeclarationFile, pk=pk, declaration__member__in=visible)
+    # Read whole (files are small, see uploads.max_upload_bytes) so that no handle stays open.
+    with file.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, file.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,63 @@
+"""The parent organisation's (党总支/党委) pages: commendations and vetoes from its branches,
+and all its branches side by side."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jifen.declarations import services as declarations
+from jifen.declarations.models import Declaration, VetoProposal
+from jifen.errors import DomainError
+from jifen.portal import selectors
+from jifen.portal.forms import ParentDecisionForm
+from jifen.portal.views.common import review_org, today
+
+
+@login_required
+def parent_home(request, org_id: int):
+    org = review_org(request.user, org_id)
+    year = today().year
+    context = {
+        "org": org,
+        "year": year,
+        "commendations": selectors.forwarded_commendations(org),
+        "vetoes": selectors.proposed_vetoes(org),
+        "rows": selectors.branches_side_by_side(org, year),
+    }
+    return render(request, "portal/parent.html", context)
+
+
+def _decide(request, org, call, **target):
+    form = ParentDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("portal:parent", org.pk)
+    try:
+        call(actor=request.user, **target, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("portal:parent", org.pk)
+
+
+@login_required
+@require_POST
+def commendation_decide(request, org_id: int, pk: int):
+    org = review_org(request.user, org_id)
+    declaration = get_object_or_404(Declaration, pk=pk, branch__in=selectors.branches_under(org))
+    return _decide(request, org, declarations.declaration_parent_review, declaration=declaration)
+
+
+def _veto_decide(*, actor, proposal, approve, reason):
+    return declarations.veto_decide(actor=actor, proposal=proposal, confirm=approve, reason=reason)
+
+
+@login_required
+@require_POST
+def veto_decide(request, org_id: int, pk: int):
+    org = review_org(request.user, org_id)
+    proposal = get_object_or_404(VetoProposal, pk=pk, branch__in=selectors.branches_under(org))
+    return _decide(request, org, _veto_decide, proposal=proposal)

@@ -1,0 +1,96 @@
+"""Who may open the portal's pages (tests/access.py explains the matrix).
+
+Members' pages need a roster record (the outsider is also a member, 李四, of the other
+branch); branch pages need a committee or secretary role there; the parent desk a reviewer role
+above. POST-only URLs answer a GET with 405 once signed in.
+"""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from jifen.declarations.models import Declaration
+from jifen.portal.models import DeclarationFile
+from tests.access import Case
+from tests.conftest import YEAR
+
+ANONYMOUS = {"anonymous": 302}
+MEMBERS_ONLY = {
+    **ANONYMOUS,
+    "committee_member": 404,
+    "secretary": 404,
+    "reviewer": 404,
+    "admin": 404,
+}
+BRANCH_WORKERS = {**ANONYMOUS, "member": 404, "reviewer": 404, "admin": 404, "outsider": 404}
+REVIEWER_ONLY = {
+    **ANONYMOUS,
+    "member": 404,
+    "committee_member": 404,
+    "secretary": 404,
+    "admin": 404,
+    "outsider": 404,
+}
+
+
+def _branch(world):
+    return {"branch_id": world.branch.pk}
+
+
+def _evidence_file(world):
+    """A file of 张三's declaration: his own, his branch's committee and the roles above him see
+    it; the outsider from the other branch does not."""
+    declaration = Declaration.objects.create(
+        member=world.member,
+        branch=world.branch,
+        year=YEAR,
+        month=3,
+        item=world.item("P01"),
+        points=2,
+        description="心得",
+    )
+    path = "evidence/access-matrix.pdf"
+    if not default_storage.exists(path):  # MEDIA_ROOT is under the ignored var/ directory
+        default_storage.save(path, ContentFile(b"%PDF-1.4\n"))
+    file = DeclarationFile.objects.create(
+        declaration=declaration,
+        file=path,
+        name="心得.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    return {"pk": file.pk}
+
+
+CASES = [
+    Case("portal:index", ANONYMOUS),
+    Case("portal:me", MEMBERS_ONLY),
+    Case("portal:my_scores", MEMBERS_ONLY, kwargs=lambda world: {"year": YEAR}),
+    Case("portal:declare", MEMBERS_ONLY),
+    Case("portal:my_declarations", MEMBERS_ONLY),
+    Case("portal:withdraw", ANONYMOUS, default=405, kwargs=lambda world: {"pk": 1}),
+    Case("portal:evidence", {**ANONYMOUS, "outsider": 404}, kwargs=_evidence_file),
+    Case("portal:branch", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:review", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:review_bulk", ANONYMOUS, default=405, kwargs=_branch),
+    Case(
+        "portal:review_decide",
+        ANONYMOUS,
+        default=405,
+        kwargs=lambda world: {"branch_id": world.branch.pk, "pk": 1},
+    ),
+    Case("portal:committee_record", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:veto_propose", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:parent", REVIEWER_ONLY, kwargs=lambda world: {"org_id": world.general.pk}),
+    Case(
+        "portal:commendation_decide",
+        ANONYMOUS,
+        default=405,
+        kwargs=lambda world: {"org_id": world.general.pk, "pk": 1},
+    ),
+    Case(
+        "portal:veto_decide",
+        ANONYMOUS,
+        default=405,
+        kwargs=lambda world: {"org_id": world.general.pk, "pk": 1},
+    ),
+]

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "jifen.cycle",
     "jifen.web",
     "jifen.portal",
+    "jifen.orgadmin",
+    "jifen.insight",
 ]
 
 MIDDLEWARE = [

@@ -6,4 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("jifen.web.urls")),
     path("portal/", include("jifen.portal.urls")),
+    path("orgadmin/", include("jifen.orgadmin.urls")),
 ]

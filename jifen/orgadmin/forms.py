@@ -1,0 +1,180 @@
+"""Input checks for the admin pages; the rules themselves live in the services."""
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
+from jifen.orgs.models import Member
+from jifen.orgs.services import MEMBER_FIELDS
+from jifen.schemes.models import Item, Scheme
+from jifen.schemes.services import ITEM_FIELDS, SCHEME_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _css_class(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return ""
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class BootstrapForm(forms.Form):
+    """Gives every widget Bootstrap's class, so templates render fields in one loop.
+
+    `model_fields` (model, names) adds the model's own form fields, validators included."""
+
+    model_fields: tuple = ()
+    widgets: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.model_fields:
+            model, names = self.model_fields
+            self.fields.update(fields_for_model(model, fields=names, widgets=self.widgets))
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _css_class(field.widget))
+
+
+class OrganisationCreateForm(BootstrapForm):
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), choices=OrgKind.choices)
+    parent = forms.ModelChoiceField(label=_("parent organisation"), queryset=None)
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+
+
+class OrganisationRenameForm(BootstrapForm):
+    name = forms.CharField(label=_("name"), max_length=100)
+
+
+_MEMBER_WIDGETS = {"birth_date": DateInput, "join_date": DateInput}
+
+
+class MemberForm(BootstrapForm):
+    """The roster fields an admin may change; a branch change goes through a transfer."""
+
+    model_fields = (Member, MEMBER_FIELDS)
+    widgets = _MEMBER_WIDGETS
+
+
+class MemberCreateForm(BootstrapForm):
+    model_fields = (Member, [name for name in MEMBER_FIELDS if name != "state"])
+    widgets = _MEMBER_WIDGETS
+    branch = forms.ModelChoiceField(label=_("branch"), queryset=None)
+    start = forms.DateField(
+        label=_("in the branch since"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty to use the date the member joined the party."),
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class TransferForm(BootstrapForm):
+    to_branch = forms.ModelChoiceField(label=_("new branch"), queryset=None)
+    on = forms.DateField(label=_("transfer date"), widget=DateInput)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = branches
+
+
+class LeaveForm(BootstrapForm):
+    state = forms.ChoiceField(
+        label=_("reason"), choices=[c for c in MemberState.choices if c[0] != MemberState.ACTIVE]
+    )
+    on = forms.DateField(label=_("last day in the branch"), widget=DateInput)
+
+
+class LinkUserForm(BootstrapForm):
+    user = forms.ModelChoiceField(label=_("existing user account"), queryset=None)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class AccountCreateForm(BootstrapForm):
+    username = forms.CharField(label=_("user name"), max_length=150)
+    password = forms.CharField(
+        label=_("initial password"), widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class RoleGrantForm(BootstrapForm):
+    user = forms.ModelChoiceField(label=_("user account"), queryset=None)
+    kind = forms.ChoiceField(label=_("role"), choices=RoleKind.choices)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class SchemeCreateForm(BootstrapForm):
+    organisation = forms.ModelChoiceField(label=_("organisation"), queryset=None)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("name"), max_length=100)
+    grade_scale = forms.ChoiceField(
+        label=_("grade scale"),
+        choices=[
+            ("seed", _("Five grades of the points policy (好, 较好, 一般, 差, 不合格)")),
+            ("national", _("National four-level scale (优秀, 合格, 基本合格, 不合格)")),
+        ],
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+def _categories_field(label, help_text=""):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=MemberCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class SchemeForm(BootstrapForm):
+    model_fields = (Scheme, [name for name in SCHEME_FIELDS if name != "exempt_categories"])
+    exempt_categories = _categories_field(
+        _("exempt member categories"), _("Members of these categories get no score and no rank.")
+    )
+
+
+class ItemForm(BootstrapForm):
+    model_fields = (Item, [name for name in ITEM_FIELDS if name != "member_categories"])
+    member_categories = _categories_field(
+        _("member categories it applies to"), _("None ticked means every category.")
+    )
+
+
+class RosterFilterForm(BootstrapForm):
+    search = forms.CharField(label=_("search"), required=False)
+    branch = forms.ModelChoiceField(label=_("branch"), queryset=None, required=False)
+    category = forms.ChoiceField(
+        label=_("member category"),
+        choices=[("", _("all")), *MemberCategory.choices],
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("state"), choices=[("", _("all")), *MemberState.choices], required=False
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches

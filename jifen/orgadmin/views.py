@@ -1,0 +1,364 @@
+"""The organisation admin's pages. Each validates its input and calls one service; a refused
+change is shown with the service's message and nothing is changed."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jifen.errors import DomainError
+from jifen.orgadmin import forms, selectors
+from jifen.orgadmin import services as admin_services
+from jifen.orgs import services as org_services
+from jifen.schemes import services as scheme_services
+
+ROSTER_PAGE_SIZE = 50
+
+
+def admin_required(view):
+    """Signed-in users who administer at least one organisation; everyone else gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.administered_organisations(request.user).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _submit(request, form, call, success_message):
+    """Validate the form, then call the one domain function with its data. Returns the
+    function's result, or None when the input or the domain refused (shown on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(**form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, success_message)
+    return result
+
+
+def _act(request, call, success_message) -> None:
+    """A button press without input: call the domain function, report success or refusal."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success_message)
+
+
+def _form_page(request, form, title, back_url, **extra):
+    context = {"form": form, "title": title, "back_url": back_url, **extra}
+    return render(request, "orgadmin/form_page.html", context)
+
+
+def _post_only(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+# Organisations and roles
+
+
+@admin_required
+def index(request):
+    return render(
+        request, "orgadmin/index.html", {"rows": selectors.organisation_tree(request.user)}
+    )
+
+
+@admin_required
+def organisation_create(request):
+    parents = selectors.administered_organisations(request.user)
+    form = forms.OrganisationCreateForm(
+        request.POST or None, parents=parents, initial={"parent": request.GET.get("parent")}
+    )
+    created = _submit(
+        request,
+        form,
+        lambda **data: org_services.organisation_create(actor=request.user, **data),
+        _("The organisation was created."),
+    )
+    if created:
+        return redirect("orgadmin:index")
+    return _form_page(request, form, _("New organisation"), reverse("orgadmin:index"))
+
+
+@admin_required
+def organisation_rename(request, pk):
+    org = get_object_or_404(selectors.administered_organisations(request.user), pk=pk)
+    form = forms.OrganisationRenameForm(request.POST or None, initial={"name": org.name})
+    renamed = _submit(
+        request,
+        form,
+        lambda name: org_services.organisation_rename(actor=request.user, org=org, name=name),
+        _("The organisation was renamed."),
+    )
+    if renamed:
+        return redirect("orgadmin:index")
+    title = _("Rename %s") % org.name
+    return _form_page(request, form, title, reverse("orgadmin:index"))
+
+
+@admin_required
+def roles(request, pk):
+    org = get_object_or_404(selectors.administered_organisations(request.user), pk=pk)
+    form = forms.RoleGrantForm(request.POST or None, users=selectors.assignable_users(request.user))
+    granted = _submit(
+        request,
+        form,
+        lambda **data: org_services.role_grant(actor=request.user, organisation=org, **data),
+        _("The role was granted."),
+    )
+    if granted:
+        return redirect("orgadmin:roles", pk=org.pk)
+    context = {"organisation": org, "roles": selectors.organisation_roles(org), "form": form}
+    return render(request, "orgadmin/roles.html", context)
+
+
+@admin_required
+def role_revoke(request, pk):
+    role = get_object_or_404(selectors.administered_roles(request.user), pk=pk)
+    refused = _post_only(request)
+    if refused:
+        return refused
+    _act(
+        request,
+        lambda: org_services.role_revoke(actor=request.user, role=role),
+        _("The role was revoked."),
+    )
+    return redirect("orgadmin:roles", pk=role.organisation_id)
+
+
+# The roster
+
+
+@admin_required
+def members(request):
+    branches = selectors.administered_branches(request.user)
+    filters = forms.RosterFilterForm(request.GET or None, branches=branches)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    roster = selectors.roster(request.user, **criteria)
+    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "orgadmin/_member_table.html" if request.htmx else "orgadmin/members.html"
+    return render(request, template, {"filters": filters, "page": page})
+
+
+@admin_required
+def member_create(request):
+    branches = selectors.administered_branches(request.user)
+    form = forms.MemberCreateForm(
+        request.POST or None, branches=branches, initial={"branch": request.GET.get("branch")}
+    )
+    member = _submit(
+        request,
+        form,
+        lambda **data: org_services.member_create(actor=request.user, **data),
+        _("The member was added to the roster."),
+    )
+    if member:
+        return redirect("orgadmin:member_edit", pk=member.pk)
+    return _form_page(request, form, _("New member"), reverse("orgadmin:members"))
+
+
+def _member(request, pk):
+    return get_object_or_404(selectors.administered_members(request.user), pk=pk)
+
+
+@admin_required
+def member_edit(request, pk):
+    member = _member(request, pk)
+    initial = model_to_dict(member, fields=org_services.MEMBER_FIELDS)
+    form = forms.MemberForm(request.POST or None, initial=initial)
+    updated = _submit(
+        request,
+        form,
+        lambda **data: org_services.member_update(actor=request.user, member=member, **data),
+        _("The member's record was saved."),
+    )
+    if updated:
+        return redirect("orgadmin:member_edit", pk=member.pk)
+    return render(request, "orgadmin/member_edit.html", {"member": member, "form": form})
+
+
+@admin_required
+def member_transfer(request, pk):
+    member = _member(request, pk)
+    branches = selectors.administered_branches(request.user).exclude(pk=member.branch_id)
+    form = forms.TransferForm(request.POST or None, branches=branches)
+    moved = _submit(
+        request,
+        form,
+        lambda **data: org_services.member_transfer(actor=request.user, member=member, **data),
+        _("The member was transferred."),
+    )
+    if moved:
+        return redirect("orgadmin:member_edit", pk=member.pk)
+    title = _("Transfer %(name)s from %(branch)s") % {"name": member.name, "branch": member.branch}
+    return _form_page(request, form, title, reverse("orgadmin:member_edit", args=[member.pk]))
+
+
+@admin_required
+def member_leave(request, pk):
+    member = _member(request, pk)
+    form = forms.LeaveForm(request.POST or None)
+    left = _submit(
+        request,
+        form,
+        lambda **data: org_services.member_leave(actor=request.user, member=member, **data),
+        _("The member was marked as having left."),
+    )
+    if left:
+        return redirect("orgadmin:member_edit", pk=member.pk)
+    title = _("%s leaves the branch") % member.name
+    return _form_page(request, form, title, reverse("orgadmin:member_edit", args=[member.pk]))
+
+
+@admin_required
+def member_account(request, pk):
+    """Link the member to an existing account, or open a new one; each form is one service."""
+    member = _member(request, pk)
+    data = request.POST or None
+    wants_new = "username" in request.POST
+    link = forms.LinkUserForm(
+        None if wants_new else data, users=selectors.unlinked_users(request.user)
+    )
+    create = forms.AccountCreateForm(data if wants_new else None)
+    done = _submit(
+        request,
+        create,
+        lambda **fields: admin_services.member_account_create(
+            actor=request.user, member=member, **fields
+        ),
+        _("The user account was created and linked."),
+    ) or _submit(
+        request,
+        link,
+        lambda user: org_services.member_link_user(actor=request.user, member=member, user=user),
+        _("The user account was linked."),
+    )
+    if done:
+        return redirect("orgadmin:member_edit", pk=member.pk)
+    context = {"member": member, "link_form": link, "create_form": create}
+    return render(request, "orgadmin/member_account.html", context)
+
+
+# Scoring schemes
+
+
+@admin_required
+def schemes(request):
+    organisations = selectors.administered_organisations(request.user)
+    form = forms.SchemeCreateForm(request.POST or None, organisations=organisations)
+    scheme = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.scheme_create_from_preset(actor=request.user, **data),
+        _("The scheme was created from the preset."),
+    )
+    if scheme:
+        return redirect("orgadmin:scheme", pk=scheme.pk)
+    listing = selectors.administered_schemes(request.user).order_by(
+        "-year", "organisation__path", "-version"
+    )
+    return render(request, "orgadmin/schemes.html", {"schemes": listing, "form": form})
+
+
+def _scheme(request, pk):
+    return get_object_or_404(selectors.administered_schemes(request.user), pk=pk)
+
+
+@admin_required
+def scheme(request, pk):
+    scheme = _scheme(request, pk)
+    initial = model_to_dict(scheme, fields=scheme_services.SCHEME_FIELDS)
+    form = forms.SchemeForm(request.POST or None, initial=initial)
+    updated = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.scheme_update(actor=request.user, scheme=scheme, **data),
+        _("The scheme was saved."),
+    )
+    if updated:
+        return redirect("orgadmin:scheme", pk=scheme.pk)
+    context = {"scheme": scheme, "form": form, **selectors.scheme_detail(scheme)}
+    return render(request, "orgadmin/scheme.html", context)
+
+
+@admin_required
+def scheme_new_version(request, pk):
+    scheme = _scheme(request, pk)
+    refused = _post_only(request)
+    if refused:
+        return refused
+    try:
+        copy = scheme_services.scheme_new_version(actor=request.user, scheme=scheme)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("orgadmin:scheme", pk=scheme.pk)
+    messages.success(request, _("Version %s was made; change it here.") % copy.version)
+    return redirect("orgadmin:scheme", pk=copy.pk)
+
+
+@admin_required
+def item_create(request, pk):
+    scheme = _scheme(request, pk)
+    form = forms.ItemForm(request.POST or None)
+    saved = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.item_save(actor=request.user, scheme=scheme, **data),
+        _("The item was added."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=scheme.pk)
+    back = reverse("orgadmin:scheme", args=[scheme.pk])
+    return _form_page(request, form, _("New item of %s") % scheme, back)
+
+
+def _item(request, pk):
+    return get_object_or_404(selectors.administered_items(request.user), pk=pk)
+
+
+@admin_required
+def item_edit(request, pk):
+    item = _item(request, pk)
+    initial = model_to_dict(item, fields=scheme_services.ITEM_FIELDS)
+    form = forms.ItemForm(request.POST or None, initial=initial)
+    saved = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.item_save(
+            actor=request.user, scheme=item.scheme, item=item, **data
+        ),
+        _("The item was saved."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=item.scheme_id)
+    back = reverse("orgadmin:scheme", args=[item.scheme_id])
+    return _form_page(request, form, _("Item %s") % item, back, item=item)
+
+
+@admin_required
+def item_remove(request, pk):
+    item = _item(request, pk)
+    refused = _post_only(request)
+    if refused:
+        return refused
+    _act(
+        request,
+        lambda: scheme_services.item_remove(actor=request.user, item=item),
+        _("The item was removed."),
+    )
+    return redirect("orgadmin:scheme", pk=item.scheme_id)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "jifen.declarations",
     "jifen.cycle",
     "jifen.web",
+    *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "jifen.api"),
     "jifen.portal",
     "jifen.orgadmin",
     "jifen.insight",
@@ -134,4 +135,52 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# The REST API (jifen/api). Apps authenticate with tokens, the browser with its session (CSRF
+# checked). Throttle counters live in the database cache so that every app server counts the
+# same requests; its table comes from `manage.py createcachetable`.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jifen_api_throttle",
+    },
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jifen.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "jifen.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jifen.api.throttling.AnonThrottle",
+        "jifen.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+    },
+    "EXCEPTION_HANDLER": "jifen.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "jifen.api.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "jifen API",
+    "DESCRIPTION": "党员积分制管理 — declarations, reviews, scores, the quarterly cycle, notices.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load their scripts from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ItemCategoryEnum": "jifen.schemes.enums.ItemCategory",
+        "MemberCategoryEnum": "jifen.orgs.enums.MemberCategory",
+    },
 }

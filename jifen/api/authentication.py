@@ -1,0 +1,51 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from jifen.api.models import ApiToken
+from jifen.api.services import key_digest
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <key>`; an unknown, revoked or expired key is refused, each with
+    its own code, so that an app knows whether to ask the user to sign in again."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the token as “Authorization: Bearer <key>”."), code="invalid_token"
+            )
+        token = self._check(
+            ApiToken.objects.select_related("user")
+            .filter(key_digest=key_digest(parts[1].decode("latin-1")))
+            .first()
+        )
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def _check(self, token: ApiToken | None) -> ApiToken:
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("This token is not valid."), code="invalid_token"
+            )
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(
+                _("This token has been revoked."), code="token_revoked"
+            )
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                _("This token has expired."), code="token_expired"
+            )
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(
+                _("This user account is disabled."), code="user_inactive"
+            )
+        return token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'

@@ -1,0 +1,85 @@
+import base64
+import datetime
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from jifen.api.models import ApiToken
+from jifen.api.services import key_digest
+
+
+def _basic(username, password="pw-Jifen-2026"):
+    credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {credentials}"}
+
+
+def test_create_with_password_shows_the_key_once_and_stores_only_its_digest(world):
+    client = APIClient()
+    response = client.post("/api/v1/tokens/", {"name": "phone", "days": 30}, **_basic("member"))
+    assert response.status_code == 201, response.json()
+    key = response.json()["key"]
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    assert token.key_digest == key_digest(key) != key
+    listed = client.get("/api/v1/tokens/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert [t["id"] for t in listed["results"]] == [token.pk]
+    assert "key" not in listed["results"][0]
+
+
+def test_wrong_password_is_refused(world):
+    response = APIClient().post("/api/v1/tokens/", {"name": "x"}, **_basic("member", "nope"))
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_session_login_may_create_a_token_with_csrf(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.member_user)
+    refused = client.post("/api/v1/tokens/", {"name": "x"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    # Any well-formed secret works: the check compares the cookie with the header.
+    secret = "a" * 32
+    client.cookies["csrftoken"] = secret
+    created = client.post("/api/v1/tokens/", {"name": "x"}, format="json", HTTP_X_CSRFTOKEN=secret)
+    assert created.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"revoked_at": timezone.now()}, "token_revoked"),
+        ({"expires_at": timezone.now() - datetime.timedelta(seconds=1)}, "token_expired"),
+    ],
+)
+def test_revoked_and_expired_tokens_are_refused_with_their_code(api, world, change, code):
+    client = api("member")
+    ApiToken.objects.filter(user=world.member_user).update(**change)
+    response = client.get("/api/v1/tokens/")
+    assert response.status_code == 401
+    assert response.json()["code"] == code
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_unknown_token_is_refused(world):
+    client = APIClient(HTTP_AUTHORIZATION="Bearer not-a-key")
+    response = client.get("/api/v1/tokens/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+
+
+def test_revoke_own_token_then_it_no_longer_works(api, world):
+    client = api("member")
+    token = ApiToken.objects.get(user=world.member_user)
+    response = client.post(f"/api/v1/tokens/{token.pk}/revoke/")
+    assert response.status_code == 200
+    assert response.json()["revoked_at"]
+    assert client.get("/api/v1/tokens/").json()["code"] == "token_revoked"
+
+
+def test_another_users_token_is_not_found(api, world):
+    api("member")
+    token = ApiToken.objects.get(user=world.member_user)
+    response = api("outsider").post(f"/api/v1/tokens/{token.pk}/revoke/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -53,6 +53,16 @@ def branch_quarters(branch: Organisation, year: int) -> list[Quarter]:
     return [saved.get(n) or Quarter(branch=branch, year=year, number=n) for n in range(1, 5)]
 
 
+def declarations_waiting(branch: Organisation, year: int, number: int) -> QuerySet[Declaration]:
+    """Declarations of the quarter's months not yet reviewed: they hold up its confirmation."""
+    return Declaration.objects.filter(
+        branch=branch,
+        year=year,
+        month__in=quarter_months(number),
+        status=DeclarationStatus.SUBMITTED,
+    )
+
+
 def register_rows(quarter: Quarter) -> QuerySet[RegisterRow]:
     """The 《党员积分登记表》 of a confirmed quarter, in ranking order."""
     return quarter.register_rows.select_related("member")
@@ -294,12 +304,7 @@ def _branch_objection_todos(branch: Organisation, today: datetime.date) -> list[
 def _ready_to_confirm(branch: Organisation, year: int, number: int, today) -> bool:
     if quarter_end(year, number) >= today or current_scheme(branch, year) is None:
         return False
-    return not Declaration.objects.filter(
-        branch=branch,
-        year=year,
-        month__in=quarter_months(number),
-        status=DeclarationStatus.SUBMITTED,
-    ).exists()
+    return not declarations_waiting(branch, year, number).exists()
 
 
 def _ready_to_lock(quarter: Quarter, today: datetime.date) -> bool:

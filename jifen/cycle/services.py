@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import log_action
 from jifen.cycle import selectors
-from jifen.cycle.dates import nth_working_day, quarter_end, quarter_months, working_days_after
+from jifen.cycle.dates import nth_working_day, quarter_end, working_days_after
 from jifen.cycle.enums import (
     HandlingMeasure,
     MeetingKind,
@@ -39,8 +39,6 @@ from jifen.cycle.models import (
     UnqualifiedHandling,
     YearResult,
 )
-from jifen.declarations.enums import DeclarationStatus
-from jifen.declarations.models import Declaration
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
@@ -165,12 +163,7 @@ def meeting_record(
 
 
 def _check_reviews_done(branch: Organisation, year: int, number: int) -> None:
-    waiting = Declaration.objects.filter(
-        branch=branch,
-        year=year,
-        month__in=quarter_months(number),
-        status=DeclarationStatus.SUBMITTED,
-    ).count()
+    waiting = selectors.declarations_waiting(branch, year, number).count()
     if waiting:
         raise InvalidState(
             _("%(count)d declarations of this quarter still wait for review.") % {"count": waiting},

@@ -3,12 +3,20 @@ import datetime
 import pytest
 
 from jifen.cycle import selectors, services
-from jifen.cycle.enums import QuarterState
-from jifen.errors import InvalidState
+from jifen.cycle.enums import MeetingKind, QuarterState
+from jifen.cycle.models import Meeting, Quarter
+from jifen.declarations import services as declarations
+from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger.services import is_month_locked
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
-from tests.factories import d
+from tests.factories import MemberFactory, d
+
+
+def _lock(world, today, quarter=1):
+    return services.quarter_lock(
+        actor=world.secretary, branch=world.branch, year=YEAR, quarter=quarter, today=today
+    )
 
 
 def test_a_quarter_goes_from_meeting_to_lock(world, cycle):
@@ -17,32 +25,228 @@ def test_a_quarter_goes_from_meeting_to_lock(world, cycle):
     assert quarter.state == QuarterState.CONFIRMED
     row = selectors.register_rows(quarter).get(member=world.member)
     assert row.month_scores == ["60.0", "64.0", "60.0"]
-    assert row.score == d("61.3")
-    assert row.rank == 1
+    assert (row.score, row.rank) == (d("61.3"), 1)
 
     notice = services.notice_publish(
         actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=Q1_MEETING
     )
+    # Wednesday + 5 working days, the weekend skipped.
     assert notice.closes_on == datetime.date(YEAR, 4, 14)
-    assert [(r.member_name, r.score, r.rank) for r in selectors.notice_rows(notice)] == [
-        ("张三", d("61.3"), 1)
+    assert selectors.quarter_for(world.branch, YEAR, 1).state == QuarterState.ON_NOTICE
+    assert [(r.member_name, r.branch_name, r.score, r.rank) for r in notice.rows.all()] == [
+        ("张三", "第一党支部", d("61.3"), 1)
     ]
     assert list(selectors.public_notices(today=notice.closes_on)) == [notice]
 
-    with pytest.raises(InvalidState):
-        services.quarter_lock(
-            actor=world.secretary,
+    locked = _lock(world, datetime.date(YEAR, 4, 15))
+    assert locked.state == QuarterState.LOCKED
+    assert all(is_month_locked(world.branch, YEAR, month) for month in (1, 2, 3))
+
+
+def test_the_register_ranks_members_and_leaves_the_exempt_unranked(world, cycle):
+    MemberFactory(name="王五", branch=world.branch)
+    MemberFactory(name="赵六", branch=world.branch, exempt_reason="长期病休")
+    cycle.declare_approved(month=1, points=3)
+    rows = {r.member.name: r for r in selectors.register_rows(cycle.confirm())}
+    assert (rows["张三"].rank, rows["王五"].rank) == (1, 2)
+    assert rows["赵六"].score is None and rows["赵六"].rank is None
+    assert rows["赵六"].month_scores == [None, None, None]
+    assert rows["赵六"].exempt_reason == "长期病休"
+    notice = services.notice_publish(
+        actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=Q1_MEETING
+    )
+    assert [r.member_name for r in notice.rows.all()] == ["张三", "王五"]
+
+
+def test_public_notices_end_with_the_appeal_period(world, cycle):
+    notice = cycle.publish()
+    assert notice.appeals_close_on == notice.closes_on + datetime.timedelta(days=15)
+    assert not selectors.public_notices(today=Q1_MEETING - datetime.timedelta(days=1)).exists()
+    assert selectors.public_notices(today=notice.appeals_close_on).exists()
+    after = notice.appeals_close_on + datetime.timedelta(days=1)
+    assert not selectors.public_notices(today=after).exists()
+
+
+def test_confirmation_waits_for_every_review(world, cycle):
+    declarations.declaration_submit(
+        actor=world.member_user,
+        member=world.member,
+        year=YEAR,
+        month=3,
+        item=world.item("P03"),
+        points=d(2),
+        description="任务",
+        today=datetime.date(YEAR, 3, 20),
+    )
+    with pytest.raises(InvalidState) as error:
+        cycle.confirm()
+    assert error.value.code == "reviews_pending"
+    assert not Quarter.objects.exists()
+
+
+def test_the_meeting_must_follow_the_quarter(world, cycle):
+    meeting = cycle.meeting(held_on=datetime.date(YEAR, 3, 31))
+    with pytest.raises(DomainError) as error:
+        services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+    assert error.value.code == "meeting_too_early"
+
+
+def test_a_committee_meeting_does_not_confirm(world):
+    meeting = services.meeting_record(
+        actor=world.committee_member,
+        branch=world.branch,
+        held_on=Q1_MEETING,
+        kind=MeetingKind.COMMITTEE_MEETING,
+        attendee_ids=[world.member.pk],
+    )
+    with pytest.raises(DomainError) as error:
+        services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+    assert error.value.code == "wrong_meeting"
+
+
+def test_another_branchs_meeting_does_not_confirm(world):
+    meeting = services.meeting_record(
+        actor=world.outsider,
+        branch=world.other_branch,
+        held_on=Q1_MEETING,
+        kind=MeetingKind.GENERAL_MEETING,
+        attendee_ids=[world.outsider_member.pk],
+    )
+    with pytest.raises(DomainError) as error:
+        services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+    assert error.value.code == "wrong_meeting"
+
+
+def test_a_quarter_is_confirmed_once(world, cycle):
+    cycle.confirm()
+    with pytest.raises(InvalidState) as error:
+        cycle.confirm()
+    assert error.value.code == "already_confirmed"
+    assert Quarter.objects.get().register_rows.count() == 1
+
+
+def test_only_the_secretary_confirms(world, cycle):
+    meeting = cycle.meeting()
+    with pytest.raises(NotPermitted):
+        services.quarter_confirm(
+            actor=world.committee_member,
             branch=world.branch,
             year=YEAR,
             quarter=1,
-            today=notice.closes_on,
+            meeting=meeting,
         )
-    locked = services.quarter_lock(
-        actor=world.secretary,
-        branch=world.branch,
-        year=YEAR,
-        quarter=1,
-        today=datetime.date(YEAR, 4, 15),
+
+
+def test_there_are_four_quarters(world, cycle):
+    with pytest.raises(DomainError):
+        services.quarter_confirm(
+            actor=world.secretary,
+            branch=world.branch,
+            year=YEAR,
+            quarter=5,
+            meeting=cycle.meeting(),
+        )
+
+
+def test_meetings_record_only_the_branchs_own_members(world):
+    with pytest.raises(NotPermitted) as error:
+        services.meeting_record(
+            actor=world.secretary,
+            branch=world.branch,
+            held_on=Q1_MEETING,
+            kind=MeetingKind.GENERAL_MEETING,
+            attendee_ids=[world.member.pk, world.outsider_member.pk],
+        )
+    assert error.value.code == "other_branch"
+    assert not Meeting.objects.exists()
+
+
+def test_meetings_are_recorded_after_they_are_held(world):
+    with pytest.raises(DomainError):
+        services.meeting_record(
+            actor=world.secretary,
+            branch=world.branch,
+            held_on=Q1_MEETING,
+            kind=MeetingKind.GENERAL_MEETING,
+            attendee_ids=[world.member.pk],
+            today=Q1_MEETING - datetime.timedelta(days=1),
+        )
+
+
+def test_a_meeting_needs_attendees(world):
+    with pytest.raises(DomainError) as error:
+        services.meeting_record(
+            actor=world.secretary,
+            branch=world.branch,
+            held_on=Q1_MEETING,
+            kind=MeetingKind.GENERAL_MEETING,
+            attendee_ids=[],
+        )
+    assert error.value.code == "attendees_required"
+
+
+def test_only_a_confirmed_quarter_is_posted(world):
+    with pytest.raises(InvalidState) as error:
+        services.notice_publish(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=Q1_MEETING
+        )
+    assert error.value.code == "not_confirmed"
+
+
+def test_a_quarter_is_posted_once(world, cycle):
+    cycle.publish()
+    with pytest.raises(InvalidState):
+        services.notice_publish(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=Q1_MEETING
+        )
+    assert selectors.branch_notices(world.branch).count() == 1
+
+
+def test_the_lock_waits_for_the_notice_to_close(world, cycle):
+    notice = cycle.publish()
+    with pytest.raises(InvalidState) as error:
+        _lock(world, notice.closes_on)
+    assert error.value.code == "notice_open"
+    assert not is_month_locked(world.branch, YEAR, 1)
+
+
+def test_the_lock_waits_for_open_objections(world, cycle):
+    notice = cycle.publish()
+    services.objection_submit(
+        actor=world.member_user, notice=notice, text="分数有误", today=Q1_MEETING
     )
-    assert locked.state == QuarterState.LOCKED
-    assert all(is_month_locked(world.branch, YEAR, month) for month in (1, 2, 3))
+    with pytest.raises(InvalidState) as error:
+        _lock(world, notice.closes_on + datetime.timedelta(days=1))
+    assert error.value.code == "objection_open"
+
+
+def test_an_unposted_quarter_cannot_be_locked(world, cycle):
+    cycle.confirm()
+    with pytest.raises(InvalidState) as error:
+        _lock(world, datetime.date(YEAR, 5, 1))
+    assert error.value.code == "not_on_notice"
+
+
+def test_a_locked_quarter_refuses_changes(world, cycle):
+    locked = cycle.lock()
+    with pytest.raises(InvalidState) as error:
+        _lock(world, datetime.date(YEAR, 5, 1))
+    assert error.value.code == "quarter_locked"
+    with pytest.raises(InvalidState) as error:
+        declarations.committee_record(
+            actor=world.secretary,
+            member=world.member,
+            year=YEAR,
+            month=3,
+            item=world.item("D01"),
+            points=d(2),
+            reason="无故缺席",
+        )
+    assert error.value.code == "month_locked"
+    assert locked.register_rows.get().score == d(60)

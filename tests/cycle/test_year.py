@@ -1,0 +1,236 @@
+import datetime
+
+import pytest
+
+from jifen.cycle import selectors, services
+from jifen.cycle.enums import HandlingMeasure, YearState
+from jifen.cycle.models import YearResult
+from jifen.declarations import services as declarations
+from jifen.errors import DomainError, InvalidState, NotPermitted
+from tests.conftest import YEAR
+from tests.factories import MemberFactory, d
+
+# The general meetings after each quarter (all on working days).
+MEETINGS = {
+    1: datetime.date(YEAR, 4, 8),
+    2: datetime.date(YEAR, 7, 8),
+    3: datetime.date(YEAR, 10, 8),
+    4: datetime.date(YEAR + 1, 1, 8),
+}
+
+
+@pytest.fixture
+def year_world(world, cycle):
+    """张三 declared 4 points, 王五 was docked 2, 赵六 has neither; all four quarters locked."""
+    docked = MemberFactory(name="王五", branch=world.branch)
+    MemberFactory(name="赵六", branch=world.branch)
+    cycle.declare_approved(month=2, points=4)
+    declarations.committee_record(
+        actor=world.secretary,
+        member=docked,
+        year=YEAR,
+        month=5,
+        item=world.item("D01"),
+        points=d(2),
+        reason="无故缺席",
+    )
+    for number, held_on in MEETINGS.items():
+        cycle.lock(number, today=held_on)
+    return world
+
+
+def _compute(world):
+    return services.year_compute(actor=world.secretary, branch=world.branch, year=YEAR)
+
+
+def _grades(result):
+    return {g.member.name: g for g in selectors.member_grades(result)}
+
+
+def _finalise_all(world, result):
+    for grade in selectors.member_grades(result):
+        services.grade_finalise(
+            actor=world.secretary, member_grade=grade, grade_code=grade.suggested_grade_code
+        )
+
+
+def test_the_year_waits_for_the_fourth_quarter(world, cycle):
+    cycle.lock(1)
+    with pytest.raises(InvalidState) as error:
+        _compute(world)
+    assert error.value.code == "q4_not_locked"
+
+
+def test_the_year_is_computed_with_suggestions(year_world):
+    result = _compute(year_world)
+    grades = _grades(result)
+    assert [(n, g.score, g.rank) for n, g in grades.items()] == [
+        ("张三", d("60.3"), 1),
+        ("赵六", d(60), 2),
+        ("王五", d("59.8"), 3),
+    ]
+    assert (grades["张三"].suggested_grade_code, grades["张三"].flagged) == ("poor", True)
+    assert grades["王五"].suggested_grade_code == "unqualified"
+    assert [g.member.name for g in selectors.award_candidates(result)] == ["张三"]
+    assert [g.member.name for g in selectors.bottom_ranked(result)] == ["王五"]
+
+
+def test_a_different_grade_needs_a_reason(year_world):
+    grade = _grades(_compute(year_world))["张三"]
+    with pytest.raises(DomainError) as error:
+        services.grade_finalise(
+            actor=year_world.secretary, member_grade=grade, grade_code="average"
+        )
+    assert error.value.code == "reason_required"
+    services.grade_finalise(
+        actor=year_world.secretary, member_grade=grade, grade_code="average", reason="会议评议"
+    )
+    grade.refresh_from_db()
+    assert (grade.final_grade_code, grade.final_grade_name) == ("average", "一般")
+
+
+def test_only_the_schemes_grades_are_given(year_world):
+    grade = _grades(_compute(year_world))["张三"]
+    with pytest.raises(DomainError) as error:
+        services.grade_finalise(
+            actor=year_world.secretary, member_grade=grade, grade_code="excellent", reason="x"
+        )
+    assert error.value.code == "unknown_grade"
+
+
+def test_submission_needs_every_final_grade(year_world):
+    result = _compute(year_world)
+    with pytest.raises(InvalidState) as error:
+        services.year_submit(actor=year_world.secretary, year_result=result)
+    assert error.value.code == "grades_missing"
+
+
+def test_submit_return_recompute_and_file(year_world):
+    world = year_world
+    result = _compute(world)
+    _finalise_all(world, result)
+    result = services.year_submit(actor=world.secretary, year_result=result)
+    assert result.state == YearState.SUBMITTED
+    with pytest.raises(InvalidState):
+        services.year_submit(actor=world.secretary, year_result=result)
+    with pytest.raises(InvalidState):
+        _compute(world)
+    with pytest.raises(InvalidState):
+        services.grade_finalise(
+            actor=world.secretary,
+            member_grade=_grades(result)["张三"],
+            grade_code="average",
+            reason="改",
+        )
+    with pytest.raises(NotPermitted):
+        services.year_review(actor=world.secretary, year_result=result, approve=True)
+    with pytest.raises(DomainError) as error:
+        services.year_review(actor=world.reviewer, year_result=result, approve=False)
+    assert error.value.code == "reason_required"
+
+    returned = services.year_review(
+        actor=world.reviewer, year_result=result, approve=False, reason="请复核王五的等次"
+    )
+    assert returned.state == YearState.RETURNED
+    recomputed = _compute(world)
+    # Decided grades survive a recomputation.
+    assert _grades(recomputed)["张三"].final_grade_code == "poor"
+    services.year_submit(actor=world.secretary, year_result=recomputed)
+    filed = services.year_review(actor=world.reviewer, year_result=recomputed, approve=True)
+    assert filed.state == YearState.FILED
+    with pytest.raises(InvalidState):
+        services.year_review(actor=world.reviewer, year_result=filed, approve=True)
+    assert YearResult.objects.get().state == YearState.FILED
+
+
+def test_a_year_notice_posts_the_year_scores(year_world):
+    _compute(year_world)
+    notice = services.notice_publish(
+        actor=year_world.secretary,
+        branch=year_world.branch,
+        year=YEAR,
+        quarter=None,
+        today=datetime.date(YEAR + 1, 1, 12),
+    )
+    assert notice.months == list(range(1, 13))
+    assert [r.member_name for r in notice.rows.all()] == ["张三", "赵六", "王五"]
+
+
+def test_admonition_talks_are_for_the_bottom_of_the_ranking(year_world):
+    world = year_world
+    grades = _grades(_compute(world))
+    talked_on = datetime.date(YEAR + 1, 1, 20)
+    with pytest.raises(InvalidState) as error:
+        services.admonition_record(
+            actor=world.secretary,
+            member=grades["张三"].member,
+            year=YEAR,
+            talked_on=talked_on,
+            deadline=datetime.date(YEAR + 1, 6, 30),
+            notes="谈话",
+        )
+    assert error.value.code == "not_bottom_ranked"
+    bottom = grades["王五"].member
+    with pytest.raises(DomainError):
+        services.admonition_record(
+            actor=world.secretary,
+            member=bottom,
+            year=YEAR,
+            talked_on=talked_on,
+            deadline=talked_on,
+            notes="谈话",
+        )
+    admonition = services.admonition_record(
+        actor=world.secretary,
+        member=bottom,
+        year=YEAR,
+        talked_on=talked_on,
+        deadline=datetime.date(YEAR + 1, 6, 30),
+        notes="指出缺席问题，限期改正",
+    )
+    followed = services.admonition_follow_up(
+        actor=world.secretary,
+        admonition=admonition,
+        followed_up_on=datetime.date(YEAR + 1, 7, 1),
+        outcome="已按时参加组织生活",
+    )
+    assert followed.followed_up_by == world.secretary
+    with pytest.raises(InvalidState):
+        services.admonition_follow_up(
+            actor=world.secretary,
+            admonition=admonition,
+            followed_up_on=datetime.date(YEAR + 1, 7, 2),
+            outcome="再次",
+        )
+
+
+def test_handling_is_recorded_for_unqualified_members(year_world):
+    world = year_world
+    result = _compute(world)
+    _finalise_all(world, result)
+    grades = _grades(result)
+    with pytest.raises(InvalidState) as error:
+        services.unqualified_handling_record(
+            actor=world.secretary,
+            member_grade=grades["张三"],
+            measure=HandlingMeasure.CORRECT_IN_TIME,
+            decided_on=datetime.date(YEAR + 1, 1, 20),
+            notes="支部大会决定",
+        )
+    assert error.value.code == "not_unqualified"
+    handling = services.unqualified_handling_record(
+        actor=world.secretary,
+        member_grade=grades["王五"],
+        measure=HandlingMeasure.CORRECT_IN_TIME,
+        decided_on=datetime.date(YEAR + 1, 1, 20),
+        notes="支部大会决定限期改正",
+    )
+    assert handling.member_grade.member.name == "王五"
+    with pytest.raises(InvalidState):
+        services.unqualified_handling_record(
+            actor=world.secretary,
+            member_grade=grades["王五"],
+            measure=HandlingMeasure.REMOVAL,
+            decided_on=datetime.date(YEAR + 1, 2, 20),
+            notes="再次",
+        )

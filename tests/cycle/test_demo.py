@@ -1,0 +1,45 @@
+import datetime
+
+from jifen.cycle import selectors
+from jifen.cycle.demo import build_cycle_demo
+from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState
+from jifen.cycle.models import Meeting, Objection
+from jifen.declarations import services as declarations
+from jifen.ledger.enums import Source
+from tests.conftest import YEAR
+from tests.factories import MemberFactory, UserFactory, d
+
+
+def test_the_demo_walks_three_quarters_once(world, monkeypatch):
+    MemberFactory(name="王五", branch=world.branch, user=UserFactory(username="wangwu"))
+    declarations.committee_record(
+        actor=world.secretary,
+        member=world.member,
+        year=YEAR,
+        month=5,
+        item=world.item("D01"),
+        points=d(2),
+        reason="无故缺席",
+    )
+    # The demo dates its last notice today; pretend today is in November of the demo year.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(YEAR, 11, 24))
+
+    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer)
+
+    states = [q.state for q in selectors.branch_quarters(world.branch, YEAR)]
+    assert states == [
+        QuarterState.LOCKED,
+        QuarterState.LOCKED,
+        QuarterState.ON_NOTICE,
+        QuarterState.OPEN,
+    ]
+    assert selectors.public_notices(today=datetime.date(YEAR, 11, 24)).count() == 1
+    objection = Objection.objects.get(kind=ObjectionKind.OBJECTION)
+    assert objection.status == ObjectionStatus.ACCEPTED
+    assert objection.correction_entry.source == Source.OBJECTION
+    appeal = Objection.objects.get(kind=ObjectionKind.APPEAL)
+    assert (appeal.status, appeal.answered_by) == (ObjectionStatus.REJECTED, world.reviewer)
+
+    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer)
+    assert Meeting.objects.count() == 3
+    assert Objection.objects.count() == 2

@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jifen.cycle.enums import HandlingMeasure, MeetingKind
 from jifen.declarations.enums import Decision
 from jifen.portal.selectors import recent_months
 
@@ -158,3 +159,104 @@ class ParentDecisionForm(BootstrapForm):
         choices=[("yes", _("Approve")), ("no", _("Return"))],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MeetingForm(BootstrapForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter it confirms"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "—"), *[(n, f"Q{n}") for n in range(1, 5)]],
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Attendees"), widget=forms.CheckboxSelectMultiple
+    )
+    absent_note = forms.CharField(
+        label=_("Absent members and reasons"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = members
+        self.fields["attendees"].widget.attrs["class"] = "form-check-input"
+
+    def domain_fields(self, year: int) -> dict:
+        data = dict(self.cleaned_data)
+        data["attendee_ids"] = [m.pk for m in data.pop("attendees")]
+        data["year"] = year if data["quarter"] else None
+        return data
+
+
+class ConfirmForm(forms.Form):
+    meeting = forms.ModelChoiceField(queryset=None, label=_("General meeting"))
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class ObjectionForm(BootstrapForm):
+    text = forms.CharField(
+        label=_("What you object to and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(BootstrapForm):
+    """Accepting needs a correction: the entry to reverse, or an item, points and month."""
+
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Accept and correct")), ("no", _("Reject"))],
+    )
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    reverse_entry = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Entry to reverse")
+    )
+    item = forms.ModelChoiceField(queryset=None, required=False, label=_("Or add: item"))
+    points = forms.DecimalField(
+        label=_("Points"), required=False, max_digits=6, decimal_places=1, min_value=0
+    )
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, entries, items, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reverse_entry"].queryset = entries
+        self.fields["item"].queryset = items
+        self.fields["month"].choices = [("", "—"), *[(m, m) for m in months]]
+
+
+class GradeForm(BootstrapForm):
+    grade_code = forms.ChoiceField(label=_("Final grade"))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade_code"].choices = [(level.code, level.name) for level in levels]
+
+
+class AdmonitionForm(BootstrapForm):
+    talked_on = forms.DateField(label=_("Talk held on"), widget=DateInput)
+    deadline = forms.DateField(label=_("Improve by"), widget=DateInput)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(BootstrapForm):
+    followed_up_on = forms.DateField(label=_("Followed up on"), widget=DateInput)
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlingForm(BootstrapForm):
+    measure = forms.ChoiceField(label=_("Measure"), choices=HandlingMeasure.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,12 +6,24 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
+from jifen.cycle.enums import ObjectionKind, ObjectionStatus, YearState
+from jifen.cycle.models import (
+    Admonition,
+    MemberGrade,
+    Notice,
+    Objection,
+    Quarter,
+    UnqualifiedHandling,
+    YearResult,
+)
+from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
-from jifen.ledger.models import MonthLock
+from jifen.ledger.models import Entry, MonthLock
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
 from jifen.scoring.rules import competition_ranks, round1
@@ -221,6 +233,7 @@ class BranchRow:
     grades: dict[str, int]
     pending: int
     locked: int
+    year_result: YearResult | None
 
 
 def _average(results: list[MemberYear]) -> Decimal | None:
@@ -245,6 +258,7 @@ def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
         .values_list("branch_id")
         .annotate(n=Count("pk"))
     )
+    years = year_states(org, year)
     rows = []
     for branch in branches:
         members = results[branch.pk].members
@@ -261,6 +275,91 @@ def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
                 grades=grades,
                 pending=pending.get(branch.pk, 0),
                 locked=locks.get(branch.pk, 0),
+                year_result=years.get(branch.pk),
             )
         )
     return rows
+
+
+# --- the year's cycle -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    quarter: Quarter
+    notice: Notice | None
+
+
+def quarter_rows(branch: Organisation, year: int) -> list[QuarterRow]:
+    notices = {n.quarter_id: n for n in branch_notices(branch, year).order_by("opens_on")}
+    return [QuarterRow(q, notices.get(q.pk)) for q in branch_quarters(branch, year)]
+
+
+def correctable(objection: Objection) -> tuple[QuerySet[Entry], QuerySet[Item]]:
+    """What an accepted objection may correct: the member's live entries of the notice's
+    months, or a new entry for an item of the branch's scheme."""
+    notice = objection.notice
+    entries = Entry.objects.filter(
+        member=objection.member,
+        year=notice.year,
+        month__in=notice.months,
+        reverses__isnull=True,
+        reversal__isnull=True,
+    ).select_related("item")
+    scheme = current_scheme(notice.branch, notice.year)
+    items = scheme.items.exclude(category=ItemCategory.VETO) if scheme else Item.objects.none()
+    return entries, items
+
+
+def grade_levels(branch: Organisation, year: int) -> list:
+    scheme = current_scheme(branch, year)
+    return list(scheme.grade_levels.all()) if scheme else []
+
+
+def admonitions(branch: Organisation, year: int) -> QuerySet[Admonition]:
+    return Admonition.objects.filter(member__branch=branch, year=year).select_related("member")
+
+
+def handlings(result: YearResult | None) -> QuerySet[UnqualifiedHandling]:
+    if result is None:
+        return UnqualifiedHandling.objects.none()
+    return UnqualifiedHandling.objects.filter(member_grade__year_result=result)
+
+
+# --- the member's side of the cycle -----------------------------------------------------
+
+
+def member_notices(member: Member, today: datetime.date) -> list[Notice]:
+    """The branch's notices still open to an objection or an appeal that list the member."""
+    notices = branch_notices(member.branch).filter(appeals_close_on__gte=today, opens_on__lte=today)
+    return [n for n in notices if listed_in_notice(member, n)]
+
+
+def final_grade(member: Member, year: int) -> MemberGrade | None:
+    return (
+        MemberGrade.objects.filter(member=member, year_result__year=year)
+        .exclude(final_grade_code="")
+        .first()
+    )
+
+
+# --- the parent organisation's side -----------------------------------------------------
+
+
+def submitted_years(org: Organisation) -> QuerySet[YearResult]:
+    return YearResult.objects.filter(
+        branch__in=branches_under(org), state=YearState.SUBMITTED
+    ).select_related("branch")
+
+
+def open_appeals(org: Organisation) -> QuerySet[Objection]:
+    return Objection.objects.filter(
+        notice__branch__in=branches_under(org),
+        kind=ObjectionKind.APPEAL,
+        status=ObjectionStatus.OPEN,
+    ).select_related("member", "notice__branch", "notice__quarter")
+
+
+def year_states(org: Organisation, year: int) -> dict[int, YearResult]:
+    results = YearResult.objects.filter(branch__in=branches_under(org), year=year)
+    return {r.branch_id: r for r in results}

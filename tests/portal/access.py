@@ -36,6 +36,22 @@ def _branch(world):
     return {"branch_id": world.branch.pk}
 
 
+def _branch_pk(world):
+    return {"branch_id": world.branch.pk, "pk": 1}
+
+
+def _org_pk(world):
+    return {"org_id": world.general.pk, "pk": 1}
+
+
+def _quarter(world):
+    return {"branch_id": world.branch.pk, "year": YEAR, "number": 1}
+
+
+def _year(world):
+    return {"branch_id": world.branch.pk, "year": YEAR}
+
+
 def _evidence_file(world):
     """A file of 张三's declaration: his own, his branch's committee and the roles above him see
     it; the outsider from the other branch does not."""
@@ -76,7 +92,7 @@ CASES = [
         "portal:review_decide",
         ANONYMOUS,
         default=405,
-        kwargs=lambda world: {"branch_id": world.branch.pk, "pk": 1},
+        kwargs=_branch_pk,
     ),
     Case("portal:committee_record", BRANCH_WORKERS, kwargs=_branch),
     Case("portal:veto_propose", BRANCH_WORKERS, kwargs=_branch),
@@ -85,12 +101,35 @@ CASES = [
         "portal:commendation_decide",
         ANONYMOUS,
         default=405,
-        kwargs=lambda world: {"org_id": world.general.pk, "pk": 1},
+        kwargs=_org_pk,
     ),
     Case(
         "portal:veto_decide",
         ANONYMOUS,
         default=405,
-        kwargs=lambda world: {"org_id": world.general.pk, "pk": 1},
+        kwargs=_org_pk,
     ),
+    Case("portal:object", ANONYMOUS, default=405, kwargs=lambda world: {"pk": 1}),
+    Case("portal:quarters", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:meeting_record", ANONYMOUS, default=405, kwargs=_branch),
+    Case("portal:quarter_confirm", ANONYMOUS, default=405, kwargs=_quarter),
+    Case("portal:notice_publish", ANONYMOUS, default=405, kwargs=_quarter),
+    Case("portal:quarter_lock", ANONYMOUS, default=405, kwargs=_quarter),
+    Case("portal:register", BRANCH_WORKERS, kwargs=_quarter),
+    Case("portal:objections", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:objection_answer", ANONYMOUS, default=405, kwargs=_branch_pk),
+    Case("portal:year", BRANCH_WORKERS, kwargs=_year),
+    Case("portal:year_compute", ANONYMOUS, default=405, kwargs=_year),
+    Case("portal:year_submit", ANONYMOUS, default=405, kwargs=_year),
+    Case(
+        "portal:admonition_record",
+        ANONYMOUS,
+        default=405,
+        kwargs=lambda world: {**_year(world), "member_id": world.member.pk},
+    ),
+    Case("portal:admonition_follow_up", ANONYMOUS, default=405, kwargs=_branch_pk),
+    Case("portal:grade_finalise", ANONYMOUS, default=405, kwargs=_branch_pk),
+    Case("portal:unqualified_handling", ANONYMOUS, default=405, kwargs=_branch_pk),
+    Case("portal:appeal_answer", ANONYMOUS, default=405, kwargs=_org_pk),
+    Case("portal:year_review", ANONYMOUS, default=405, kwargs=_org_pk),
 ]

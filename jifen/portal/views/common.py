@@ -1,9 +1,11 @@
 """Loading what a user may see: everything outside their reach is a 404."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from jifen.errors import DomainError
 from jifen.orgs.models import Member, Organisation
 from jifen.portal import selectors
 
@@ -33,3 +35,29 @@ def review_orgs_and_branches(user) -> dict:
         "branches": selectors.work_branches(user),
         "parents": selectors.review_orgs(user),
     }
+
+
+def run(request, call, success: str, **kwargs) -> bool:
+    """Call one domain function as the user; a refusal becomes the page's error message and
+    changes nothing (the function's transaction rolls back)."""
+    try:
+        call(actor=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def year_param(request) -> int:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else today().year
+
+
+def form_errors(form) -> str:
+    """A form's errors as one message line, each prefixed with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return " ".join(parts)

@@ -8,14 +8,23 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.cycle import services as cycle_services
+from jifen.cycle.models import Notice
+from jifen.cycle.selectors import member_objections
 from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration
 from jifen.errors import DomainError
 from jifen.orgs import rules as org_rules
 from jifen.portal import selectors, services
-from jifen.portal.forms import DeclarationForm
+from jifen.portal.forms import DeclarationForm, ObjectionForm
 from jifen.portal.models import DeclarationFile
-from jifen.portal.views.common import own_member, review_orgs_and_branches, today
+from jifen.portal.views.common import (
+    form_errors,
+    own_member,
+    review_orgs_and_branches,
+    run,
+    today,
+)
 
 
 @login_required
@@ -30,7 +39,11 @@ def me(request):
     member = own_member(request.user)
     context = {
         "overview": selectors.member_overview(member, today()),
+        "final_grade": selectors.final_grade(member, today().year),
         "declarations": selectors.member_declarations(member)[:5],
+        "notices": selectors.member_notices(member, today()),
+        "objections": member_objections(member),
+        "objection_form": ObjectionForm(),
     }
     return render(request, "portal/me.html", context)
 
@@ -110,3 +123,18 @@ def evidence(request, pk: int):
     response["Content-Disposition"] = content_disposition_header(False, file.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def object_to_notice(request, pk: int):
+    """An objection while the notice is posted, an appeal after it (the domain tells which)."""
+    member = own_member(request.user)
+    notice = get_object_or_404(Notice, pk=pk, branch=member.branch)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        message = _("Your objection has been sent; you will see the answer here.")
+        run(request, cycle_services.objection_submit, message, notice=notice, **form.cleaned_data)
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("portal:me")

@@ -7,12 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.cycle import services as cycle_services
+from jifen.cycle.enums import ObjectionKind
+from jifen.cycle.models import Objection, YearResult
 from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.errors import DomainError
 from jifen.portal import selectors
 from jifen.portal.forms import ParentDecisionForm
 from jifen.portal.views.common import review_org, today
+from jifen.portal.views.cycle import answer, answer_form
 
 
 @login_required
@@ -25,6 +29,8 @@ def parent_home(request, org_id: int):
         "commendations": selectors.forwarded_commendations(org),
         "vetoes": selectors.proposed_vetoes(org),
         "rows": selectors.branches_side_by_side(org, year),
+        "appeals": [(a, answer_form(a)) for a in selectors.open_appeals(org)],
+        "submitted": selectors.submitted_years(org),
     }
     return render(request, "portal/parent.html", context)
 
@@ -61,3 +67,25 @@ def veto_decide(request, org_id: int, pk: int):
     org = review_org(request.user, org_id)
     proposal = get_object_or_404(VetoProposal, pk=pk, branch__in=selectors.branches_under(org))
     return _decide(request, org, _veto_decide, proposal=proposal)
+
+
+@login_required
+@require_POST
+def appeal_answer(request, org_id: int, pk: int):
+    org = review_org(request.user, org_id)
+    appeal = get_object_or_404(
+        Objection,
+        pk=pk,
+        kind=ObjectionKind.APPEAL,
+        notice__branch__in=selectors.branches_under(org),
+    )
+    answer(request, appeal)
+    return redirect("portal:parent", org.pk)
+
+
+@login_required
+@require_POST
+def year_review(request, org_id: int, pk: int):
+    org = review_org(request.user, org_id)
+    result = get_object_or_404(YearResult, pk=pk, branch__in=selectors.branches_under(org))
+    return _decide(request, org, cycle_services.year_review, year_result=result)

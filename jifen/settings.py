@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "jifen.declarations",
     "jifen.cycle",
     "jifen.web",
+    "jifen.exchange",
     *("rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "jifen.api"),
     "jifen.portal",
     "jifen.orgadmin",

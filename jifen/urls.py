@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jifen.api.urls")),
     path("", include("jifen.web.urls")),
+    path("exchange/", include("jifen.exchange.urls")),
     path("portal/", include("jifen.portal.urls")),
     path("orgadmin/", include("jifen.orgadmin.urls")),
 ]

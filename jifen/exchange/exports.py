@@ -140,46 +140,45 @@ class RegisterSource(Source):
         super().__init__(actor, params)
         self.member = _member(actor, params) if params.get("member") else None
         self.branch = self.member.branch if self.member else _branch(actor, params)
-        self.period = selectors.Period(self.year, int(params.get("quarter") or 0))
+        self.register = selectors.register(
+            self.branch, selectors.Period(self.year, int(params.get("quarter") or 0))
+        )
+        if self.member:
+            self.register.lines = [
+                ln for ln in self.register.lines if ln.member.pk == self.member.pk
+            ]
         self.layout = params.get("layout") or Layout.PER_MEMBER
-        self.meeting_date = params.get("meeting_date") or ""
+        self.meeting_date = self.register.meeting_date
 
     def title(self) -> str:
         return _("Points register, %(branch)s, %(period)s") % {
             "branch": self.branch.name,
-            "period": self.period.label,
+            "period": self.register.period.label,
         }
 
-    def _results(self):
-        results = selectors.register_results(self.branch, self.period)
-        if self.member:
-            results = [r for r in results if r.member.pk == self.member.pk]
-        return results
-
     def size(self) -> int:
-        count = 1 if self.member else self.branch.members.count()
-        return count * len(self.period.months)
+        return len(self.register.lines) * len(self.register.period.months)
 
     def sheets(self):
-        results = self._results()
+        period = self.register.period
         if self.layout == Layout.BRANCH_TABLE and not self.member:
             yield Sheet(
                 self.branch.name,
-                rows.register_table_header(self.period),
-                rows.register_table_rows(results, self.period),
+                rows.register_table_header(period),
+                rows.register_table_rows(self.register.lines, period),
             )
             return
-        for result in results:
+        for line in self.register.lines:
             yield Sheet(
-                result.member.name,
+                line.member.name,
                 rows.register_member_header(),
-                rows.register_member_rows(result, self.period),
-                caption=f"{result.member.name} · {self.branch.name} · {self.period.label}",
+                rows.register_member_rows(line, period),
+                caption=f"{line.member.name} · {self.branch.name} · {period.label}",
             )
 
 
 class NoticeSource(Source):
-    """The quarter's public notice (公示): name, branch, score, rank — nothing else personal."""
+    """The posted notice (公示) for the bulletin board: name, branch, score, rank only."""
 
     name = "notice"
     verbose_name = gettext_lazy("Public notice")
@@ -189,7 +188,8 @@ class NoticeSource(Source):
     def __init__(self, actor, params):
         super().__init__(actor, params)
         self.branch = _branch(actor, params)
-        self.period = selectors.Period(self.year, int(params.get("quarter") or 1))
+        self.period = selectors.Period(self.year, int(params.get("quarter") or 0))
+        self.notice = selectors.published_notice(self.branch, self.period)
 
     def title(self) -> str:
         return _("Points of %(branch)s, %(period)s: public notice") % {
@@ -198,25 +198,27 @@ class NoticeSource(Source):
         }
 
     def size(self) -> int:
-        return self.branch.members.count()
+        return self.notice.rows.count()
 
     def sheets(self):
-        results = selectors.register_results(self.branch, self.period)
-        yield Sheet(self.branch.name, rows.notice_header(), rows.notice_rows(results, self.branch))
+        yield Sheet(self.branch.name, rows.notice_header(), rows.notice_rows(self.notice))
 
 
 class YearReportSource(Source):
-    """The year report to the parent organisation: scores, ranks, grades, vetoes."""
+    """The year report to the parent organisation: scores, ranks, suggested and final grades,
+    award candidates, admonitions and vetoes, as the branch computed them."""
 
     name = "year_report"
     verbose_name = gettext_lazy("Year report")
     formats = (Format.XLSX, Format.PDF)
     template = "exchange/pdf/year_report.html"
     signatures = True
+    meeting_date = None
 
     def __init__(self, actor, params):
         super().__init__(actor, params)
         self.branch = _branch(actor, params)
+        self.result, self.grades, self.admonitions = selectors.year_report(self.branch, self.year)
 
     def title(self) -> str:
         return _("Year report %(year)d of %(branch)s") % {
@@ -225,11 +227,15 @@ class YearReportSource(Source):
         }
 
     def size(self) -> int:
-        return self.branch.members.count()
+        return len(self.grades)
 
     def sheets(self):
-        results = selectors.register_results(self.branch, selectors.Period(self.year, 0))
-        yield Sheet(self.branch.name, rows.year_report_header(), rows.year_report_rows(results))
+        yield Sheet(
+            self.branch.name,
+            rows.year_report_header(),
+            rows.year_report_rows(self.grades, self.admonitions),
+            caption=self.result.get_state_display(),
+        )
 
 
 SOURCES = {

@@ -43,17 +43,12 @@ class ExportForm(forms.Form):
         required=False,
     )
     layout = forms.ChoiceField(label=_("Layout"), choices=Layout.choices, initial=Layout.PER_MEMBER)
-    meeting_date = forms.DateField(
-        label=_("Date of the branch meeting"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
 
     FIELDS = {
         "roster": ("format",),
         "ledger": ("year", "month", "category", "format"),
-        "register": ("year", "quarter", "layout", "meeting_date", "format"),
+        "register": ("year", "quarter", "layout", "format"),
         "notice": ("year", "quarter"),
         "year_report": ("year", "format"),
     }
@@ -62,16 +57,15 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["format"].choices = [(f, Format(f).label) for f in formats]
-        if source_name == "notice":
-            self.fields["quarter"].choices = QUARTERS[1:]
         for name in list(self.fields):
             if name not in self.FIELDS[source_name]:
                 del self.fields[name]
+        for bound in self.fields.values():
+            select = isinstance(bound.widget, forms.Select)
+            bound.widget.attrs["class"] = "form-select" if select else "form-control"
 
     def params(self) -> dict:
         """JSON-safe parameters for the source (and for a background job)."""
         values = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", 0)}
-        if "meeting_date" in values:
-            values["meeting_date"] = values["meeting_date"].isoformat()
         values.setdefault("format", Format.PDF)
         return values

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from jifen.errors import DomainError
 from jifen.exchange import sheets
@@ -21,87 +21,102 @@ from jifen.schemes.models import Item, Scheme
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-BRANCH_LABEL = gettext_lazy("Branch")
-ID_LABEL = gettext_lazy("ID number")
+
+# Headers have a translation context of their own: a header may read differently from the same
+# word elsewhere (the column "Branch" is 所在支部, the kind of organisation 党支部).
+BRANCH_LABEL = pgettext_lazy("spreadsheet column", "Branch")
+ID_LABEL = pgettext_lazy("spreadsheet column", "ID number")
 
 ROSTER_COLUMNS = [
-    Column("name", gettext_lazy("Name"), sheets.text, required=True),
+    Column("name", pgettext_lazy("spreadsheet column", "Name"), sheets.text, required=True),
     Column(
         "gender",
-        gettext_lazy("Gender"),
+        pgettext_lazy("spreadsheet column", "Gender"),
         sheets.choice(Gender),
         required=True,
         choices=tuple(Gender.labels),
     ),
-    Column("ethnicity", gettext_lazy("Ethnicity"), sheets.text),
-    Column("birth_date", gettext_lazy("Birth date"), sheets.date, is_date=True),
+    Column("ethnicity", pgettext_lazy("spreadsheet column", "Ethnicity"), sheets.text),
+    Column(
+        "birth_date", pgettext_lazy("spreadsheet column", "Birth date"), sheets.date, is_date=True
+    ),
     Column("id_number", ID_LABEL, sheets.id_text, required=True),
-    Column("education", gettext_lazy("Education"), sheets.text),
+    Column("education", pgettext_lazy("spreadsheet column", "Education"), sheets.text),
     Column(
         "join_date",
-        gettext_lazy("Date joined the party"),
+        pgettext_lazy("spreadsheet column", "Date joined the party"),
         sheets.date,
         required=True,
         is_date=True,
     ),
     Column(
         "party_status",
-        gettext_lazy("Party status"),
+        pgettext_lazy("spreadsheet column", "Party status"),
         sheets.choice(PartyStatus),
         required=True,
         choices=tuple(PartyStatus.labels),
     ),
     Column(
         "category",
-        gettext_lazy("Member category"),
+        pgettext_lazy("spreadsheet column", "Member category"),
         sheets.choice(MemberCategory),
         required=True,
         choices=tuple(MemberCategory.labels),
     ),
     Column("branch", BRANCH_LABEL, sheets.text, required=True),
-    Column("party_post", gettext_lazy("Party post"), sheets.text),
-    Column("phone", gettext_lazy("Phone"), sheets.text),
+    Column("party_post", pgettext_lazy("spreadsheet column", "Party post"), sheets.text),
+    Column("phone", pgettext_lazy("spreadsheet column", "Phone"), sheets.text),
 ]
 
 ITEM_COLUMNS = [
-    Column("code", gettext_lazy("Code"), sheets.text, required=True),
-    Column("name", gettext_lazy("Name"), sheets.text, required=True),
-    Column("description", gettext_lazy("Description"), sheets.text),
+    Column("code", pgettext_lazy("spreadsheet column", "Code"), sheets.text, required=True),
+    Column("name", pgettext_lazy("spreadsheet column", "Name"), sheets.text, required=True),
+    Column("description", pgettext_lazy("spreadsheet column", "Description"), sheets.text),
     Column(
         "category",
-        gettext_lazy("Category"),
+        pgettext_lazy("spreadsheet column", "Category"),
         sheets.choice(ItemCategory),
         required=True,
         choices=tuple(ItemCategory.labels),
     ),
-    Column("points_min", gettext_lazy("Points (from)"), sheets.number, required=True),
-    Column("points_max", gettext_lazy("Points (to)"), sheets.number, required=True),
+    Column(
+        "points_min",
+        pgettext_lazy("spreadsheet column", "Points (from)"),
+        sheets.number,
+        required=True,
+    ),
+    Column(
+        "points_max",
+        pgettext_lazy("spreadsheet column", "Points (to)"),
+        sheets.number,
+        required=True,
+    ),
     Column(
         "frequency",
-        gettext_lazy("Frequency"),
+        pgettext_lazy("spreadsheet column", "Frequency"),
         sheets.choice(Frequency),
         required=True,
         choices=tuple(Frequency.labels),
     ),
-    Column("annual_cap", gettext_lazy("Annual cap"), sheets.number),
+    Column("annual_cap", pgettext_lazy("spreadsheet column", "Annual cap"), sheets.number),
     Column(
         "evidence_required",
-        gettext_lazy("Evidence required"),
+        pgettext_lazy("spreadsheet column", "Evidence required"),
         sheets.yes_no,
         choices=sheets.YES_NO,
     ),
     Column(
         "member_categories",
-        gettext_lazy("Member categories (empty: all)"),
+        pgettext_lazy("spreadsheet column", "Member categories (empty: all)"),
         sheets.choice_list(MemberCategory),
     ),
     Column(
         "declarable",
-        gettext_lazy("Members may declare it"),
+        pgettext_lazy("spreadsheet column", "Members may declare it"),
         sheets.yes_no,
         choices=sheets.YES_NO,
     ),
-    Column("order", gettext_lazy("Order"), sheets.whole_number),
+    Column("order", pgettext_lazy("spreadsheet column", "Order"), sheets.whole_number),
 ]
 
 

@@ -3,8 +3,7 @@
 from django.utils.translation import gettext as _
 
 from jifen.exchange.importers import ROSTER_COLUMNS
-from jifen.exchange.selectors import Period, RegisterResult
-from jifen.schemes.enums import RankRule
+from jifen.exchange.selectors import Period, RegisterLine
 
 
 def _yes(flag: bool) -> str:
@@ -68,68 +67,55 @@ def ledger_rows(entries):
         ]
 
 
+def _month(month: int) -> str:
+    return _("Month %(month)d") % {"month": month}
+
+
+def _quarter(number: int) -> str:
+    return _("Quarter %(q)d") % {"q": number}
+
+
 def register_member_header() -> list[str]:
-    return [_("Month"), _("Base score"), _("Performance"), _("Deductions"), _("Month score")]
+    return [_("Period"), _("Score"), _("Rank")]
 
 
-def register_member_rows(result: RegisterResult, period: Period):
-    year = result.year
-    for month in period.months:
-        score = year.months.get(month)
-        if score is None:
-            yield [
-                _("Month %(month)d") % {"month": month},
-                _("not in a scoring branch"),
-                "",
-                "",
-                "",
-            ]
+def register_member_rows(line: RegisterLine, period: Period):
+    for number in period.quarters:
+        if number not in line.quarters:
             continue
-        yield [
-            _("Month %(month)d") % {"month": month},
-            score.base,
-            score.performance_counted,
-            score.deductions,
-            score.score,
-        ]
-    yield from _register_summary(result, period)
-
-
-def _register_summary(result: RegisterResult, period: Period):
-    year = result.year
-    if year.exempt:
-        yield [_("Exempt from scoring"), year.exempt_reason, "", "", ""]
-        return
-    label = _("Year score") if not period.quarter else _("Quarter score (average)")
+        for month in range(number * 3 - 2, number * 3 + 1):
+            yield [_month(month), line.months.get(month), None]
+        yield [_quarter(number), *line.quarters[number]]
     if not period.quarter:
-        yield [_("Commendation bonus"), "", "", "", year.commendation]
-    if year.vetoed:
-        yield [_("Veto"), _("yes"), "", "", ""]
-    yield [label, "", "", "", result.score]
-    yield [_("Rank in the branch"), "", "", "", result.rank]
+        yield [_("Year score"), line.score, line.rank]
+    if line.exempt_reason:
+        yield [_("Exempt from scoring"), line.exempt_reason, None]
 
 
 def register_table_header(period: Period) -> list[str]:
-    months = [_("Month %(month)d") % {"month": m} for m in period.months]
-    return [_("Name"), *months, _("Score"), _("Rank"), _("Note")]
+    months = [_month(m) for m in period.months]
+    quarters = [_quarter(q) for q in period.quarters] if not period.quarter else []
+    return [_("Name"), *months, *quarters, _("Score"), _("Rank"), _("Note")]
 
 
-def register_table_rows(results: list[RegisterResult], period: Period):
-    for result in results:
-        year = result.year
-        months = [year.months[m].score if m in year.months else "" for m in period.months]
-        note = year.exempt_reason or (_("Veto") if year.vetoed else "")
-        yield [result.member.name, *months, result.score, result.rank, note]
+def register_table_rows(lines: list[RegisterLine], period: Period):
+    for line in lines:
+        months = [line.months.get(m) for m in period.months]
+        quarters = (
+            [line.quarters.get(q, (None, None))[0] for q in period.quarters]
+            if not period.quarter
+            else []
+        )
+        yield [line.member.name, *months, *quarters, line.score, line.rank, line.exempt_reason]
 
 
 def notice_header() -> list[str]:
     return [_("Rank"), _("Name"), _("Branch"), _("Score")]
 
 
-def notice_rows(results: list[RegisterResult], branch):
-    for result in results:
-        if result.score is not None:
-            yield [result.rank, result.member.name, branch.name, result.score]
+def notice_rows(notice):
+    for row in notice.rows.all():
+        yield [row.rank, row.member_name, row.branch_name, row.score]
 
 
 def year_report_header() -> list[str]:
@@ -137,36 +123,41 @@ def year_report_header() -> list[str]:
         _("Rank"),
         _("Name"),
         _("Year score"),
-        _("Commendation bonus"),
         _("Suggested grade"),
         _("For the meeting to decide"),
+        _("Final grade"),
+        _("Reason for the final grade"),
         _("Award candidate"),
+        _("At the bottom of the ranking"),
+        _("Admonition talk"),
         _("Veto"),
         _("Exempt from scoring"),
     ]
 
 
-def year_report_rows(results: list[RegisterResult]):
-    for result in results:
-        year = result.year
-        grade = year.grade
+def year_report_rows(grades, admonitions: dict):
+    for grade in grades:
+        admonition = admonitions.get(grade.member_id)
         yield [
-            result.rank,
-            result.member.name,
-            result.score,
-            year.commendation if result.score is not None else "",
-            grade.name if grade else "",
-            _yes(year.grade_flagged),
-            _yes(_award_candidate(year)),
-            _yes(year.vetoed),
-            year.exempt_reason,
+            grade.rank,
+            grade.member.name,
+            grade.score,
+            grade.suggested_grade_name,
+            _yes(grade.flagged),
+            grade.final_grade_name,
+            grade.reason,
+            _yes(grade.award_candidate),
+            _yes(grade.bottom_ranked),
+            _admonition(admonition),
+            _yes(grade.vetoed),
+            grade.exempt_reason,
         ]
 
 
-def _award_candidate(year) -> bool:
-    """reading.md: the top of the ranking is listed for awards: holders of a grade that needs a
-    place in the top share, unless a veto or an unmet rank condition holds them back."""
-    grade = year.grade
-    return bool(
-        grade and grade.rank_rule == RankRule.TOP and not year.grade_flagged and not year.vetoed
-    )
+def _admonition(admonition) -> str:
+    if admonition is None:
+        return ""
+    return _("held %(on)s, improve by %(by)s") % {
+        "on": admonition.talked_on.isoformat(),
+        "by": admonition.deadline.isoformat(),
+    }

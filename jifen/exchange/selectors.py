@@ -1,15 +1,23 @@
-"""Reads behind the exports. Callers pass objects they have already scoped to the user."""
+"""Reads behind the exports. Callers pass objects they have already scoped to the user.
 
-from dataclasses import dataclass
+The register, the notice and the year report are read from the cycle's snapshots (what the
+general meeting confirmed, what was posted, what was computed and filed), never recomputed, so
+that a printed form matches the record."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from jifen.cycle import selectors as cycle
+from jifen.cycle.enums import QuarterState
+from jifen.cycle.models import Admonition, MemberGrade, Notice, Quarter, YearResult
+from jifen.errors import InvalidState
 from jifen.ledger.models import Entry
 from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Member, Organisation
-from jifen.scoring import rules as scoring_rules
-from jifen.scoring.selectors import MemberYear, branch_year_results
 
 
 @dataclass(frozen=True)
@@ -20,10 +28,13 @@ class Period:
     quarter: int
 
     @property
+    def quarters(self) -> range:
+        return range(self.quarter, self.quarter + 1) if self.quarter else range(1, 5)
+
+    @property
     def months(self) -> range:
-        if self.quarter:
-            return range(self.quarter * 3 - 2, self.quarter * 3 + 1)
-        return range(1, 13)
+        first = self.quarters[0] * 3 - 2
+        return range(first, self.quarters[-1] * 3 + 1)
 
     @property
     def label(self) -> str:
@@ -33,17 +44,23 @@ class Period:
 
 
 @dataclass
-class RegisterResult:
-    """A member's line of the register for a period: the year computation, plus the period's
-    score and rank (for the year, the year score and rank)."""
+class RegisterLine:
+    """A member's line of the 《党员积分登记表》 over a period: monthly and quarterly scores as
+    confirmed by the meetings, and for the year the computed year score and rank."""
 
-    year: MemberYear
-    score: object
-    rank: int | None
+    member: Member
+    months: dict[int, Decimal | None] = field(default_factory=dict)
+    quarters: dict[int, tuple[Decimal | None, int | None]] = field(default_factory=dict)
+    score: Decimal | None = None
+    rank: int | None = None
+    exempt_reason: str = ""
 
-    @property
-    def member(self) -> Member:
-        return self.year.member
+
+@dataclass
+class Register:
+    period: Period
+    lines: list[RegisterLine]
+    meeting_date: datetime.date | None
 
 
 def roster_members(branch: Organisation) -> QuerySet[Member]:
@@ -66,16 +83,70 @@ def ledger_entries(*, member, branch, year: int, month=None, category=None) -> Q
     )
 
 
-def register_results(branch: Organisation, period: Period) -> list[RegisterResult]:
-    """Every member's line for the period, ranked within the branch (ties share a rank)."""
-    members = branch_year_results(branch, period.year).members
+def _confirmed_quarters(branch: Organisation, period: Period) -> list[Quarter]:
+    quarters = list(
+        Quarter.objects.filter(branch=branch, year=period.year, number__in=period.quarters)
+        .exclude(state=QuarterState.OPEN)
+        .select_related("meeting")
+        .order_by("number")
+    )
+    if not quarters:
+        raise InvalidState(
+            _(
+                "The general meeting has not confirmed this period yet; the register is filled "
+                "when it does."
+            ),
+            code="not_confirmed",
+        )
+    return quarters
+
+
+def register(branch: Organisation, period: Period) -> Register:
+    quarters = _confirmed_quarters(branch, period)
+    lines: dict[int, RegisterLine] = {}
+    for quarter in quarters:
+        for row in cycle.register_rows(quarter):
+            line = lines.setdefault(row.member_id, RegisterLine(row.member))
+            for month, score in zip(quarter.months, row.month_scores, strict=False):
+                line.months[month] = Decimal(score) if score is not None else None
+            line.quarters[quarter.number] = (row.score, row.rank)
+            line.exempt_reason = row.exempt_reason
+            line.score, line.rank = row.score, row.rank
     if not period.quarter:
-        return [RegisterResult(m, m.score, m.rank) for m in members]
-    scores = {
-        m.member.pk: m.period_score(period.months)
-        for m in members
-        if not m.exempt and m.period_score(period.months) is not None
-    }
-    ranks = scoring_rules.competition_ranks(scores)
-    results = [RegisterResult(m, scores.get(m.member.pk), ranks.get(m.member.pk)) for m in members]
-    return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.member.name))
+        _year_scores(branch, period.year, lines)
+    ordered = sorted(lines.values(), key=lambda ln: (ln.rank is None, ln.rank or 0, ln.member.name))
+    meeting = quarters[-1].meeting if period.quarter else None
+    return Register(period, ordered, meeting.held_on if meeting else None)
+
+
+def _year_scores(branch: Organisation, year: int, lines: dict[int, RegisterLine]) -> None:
+    """The year's line holds the computed year score; before the computation it stays empty."""
+    grades = {}
+    result = cycle.year_result_for(branch, year)
+    if result is not None:
+        grades = {g.member_id: g for g in cycle.member_grades(result)}
+    for member_id, line in lines.items():
+        grade = grades.get(member_id)
+        line.score, line.rank = (grade.score, grade.rank) if grade else (None, None)
+
+
+def published_notice(branch: Organisation, period: Period) -> Notice:
+    notices = cycle.branch_notices(branch, period.year)
+    notice = (
+        notices.filter(quarter__number=period.quarter)
+        if period.quarter
+        else notices.filter(quarter__isnull=True)
+    ).first()
+    if notice is None:
+        raise InvalidState(_("No notice has been posted for this period."), code="no_notice")
+    return notice
+
+
+def year_report(branch: Organisation, year: int) -> tuple[YearResult, list[MemberGrade], dict]:
+    """The computed year with its grades and the admonitions recorded for it, by member."""
+    result = cycle.year_result_for(branch, year)
+    if result is None:
+        raise InvalidState(_("Compute the year's results first."), code="year_not_computed")
+    grades = list(cycle.member_grades(result))
+    admonitions = Admonition.objects.filter(year=year, member__in=[g.member_id for g in grades])
+    return result, grades, {a.member_id: a for a in admonitions}

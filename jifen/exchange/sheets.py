@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from openpyxl import load_workbook
 
 from jifen.errors import DomainError
@@ -133,8 +133,6 @@ def _parse_row(number: int, raw: tuple, mapping: dict[int, Column]) -> Row:
     row = Row(number)
     for index, column in mapping.items():
         value = raw[index] if index < len(raw) else None
-        if isinstance(value, str):
-            value = value.strip()
         try:
             row.values[column.key] = _parse_cell(column, value)
         except CellError as error:
@@ -147,6 +145,9 @@ def _parse_cell(column: Column, value):
         raise CellError(
             _("Cells may not start with = + - @ (a spreadsheet formula); remove that character.")
         )
+    if isinstance(value, str):
+        # Checked before stripping: a leading tab or carriage return is an injection too.
+        value = value.strip()
     if value in (None, ""):
         if column.required:
             raise CellError(_("This column is required."))
@@ -203,7 +204,7 @@ def whole_number(value) -> int:
     return int(result)
 
 
-YES_NO = (gettext_lazy("yes"), gettext_lazy("no"))
+YES_NO = (pgettext_lazy("spreadsheet cell", "yes"), pgettext_lazy("spreadsheet cell", "no"))
 
 
 def yes_no(value) -> bool:

@@ -67,6 +67,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jifen.insight.context_processors.notifications",
+                "jifen.orgadmin.context_processors.administration",
             ],
         },
     },

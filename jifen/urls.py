@@ -9,4 +9,5 @@ urlpatterns = [
     path("exchange/", include("jifen.exchange.urls")),
     path("portal/", include("jifen.portal.urls")),
     path("orgadmin/", include("jifen.orgadmin.urls")),
+    path("", include("jifen.insight.urls")),
 ]

@@ -1,0 +1,36 @@
+// Draws the dashboard's charts from the numbers the page embeds (json_script).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-charts").textContent);
+  var base = { grid: { left: 40, right: 16, top: 24, bottom: 32 }, tooltip: { trigger: "axis" } };
+
+  function option(kind) {
+    var chart = data[kind];
+    if (kind === "progress") {
+      return Object.assign({}, base, {
+        legend: { top: 0 },
+        xAxis: { type: "category", data: chart.labels },
+        yAxis: { type: "value", minInterval: 1 },
+        series: chart.series.map(function (s) {
+          return { name: s.name, type: "bar", stack: "all", data: s.values };
+        })
+      });
+    }
+    return Object.assign({}, base, {
+      xAxis: { type: "category", data: chart.labels },
+      yAxis: { type: "value", minInterval: 1, scale: kind === "trend" },
+      series: [{
+        name: chart.name,
+        type: kind === "trend" ? "line" : "bar",
+        data: chart.values,
+        connectNulls: false
+      }]
+    });
+  }
+
+  document.querySelectorAll(".insight-chart").forEach(function (element) {
+    var chart = echarts.init(element);
+    chart.setOption(option(element.dataset.chart));
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();

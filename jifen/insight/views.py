@@ -1,0 +1,72 @@
+"""Public notices (no login), dashboards of branches and parent organisations, and the user's
+to-dos and notifications."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jifen.cycle import selectors as cycle_selectors
+from jifen.cycle.services import notification_mark_read
+from jifen.errors import DomainError
+from jifen.insight import charts, selectors
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+def public_notices(request):
+    notices = selectors.current_notices(timezone.localdate())
+    return render(request, "insight/public_notices.html", {"notices": notices})
+
+
+def public_notice(request, pk):
+    notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
+    return render(request, "insight/public_notice.html", {"notice": notice})
+
+
+@login_required
+def dashboards(request):
+    organisations = selectors.dashboard_organisations(request.user)
+    return render(request, "insight/dashboards.html", {"organisations": organisations})
+
+
+@login_required
+def dashboard(request, pk):
+    org = get_object_or_404(selectors.dashboard_organisations(request.user), pk=pk)
+    today = timezone.localdate()
+    form = YearForm(request.GET or None, initial={"year": today.year})
+    year = form.cleaned_data["year"] if form.is_valid() else today.year
+    board = selectors.dashboard(org, year, today)
+    context = {"board": board, "form": form, "charts": charts.chart_data(board)}
+    return render(request, "insight/dashboard.html", context)
+
+
+@login_required
+def notifications(request):
+    context = {
+        "todos": cycle_selectors.todo_for(request.user, timezone.localdate()),
+        "notifications": cycle_selectors.notifications_for(request.user)[:100],
+    }
+    return render(request, "insight/notifications.html", context)
+
+
+@login_required
+def notification_read(request, pk):
+    notification = get_object_or_404(cycle_selectors.notifications_for(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        notification_mark_read(actor=request.user, notification=notification)
+    except DomainError as error:
+        messages.error(request, error.message)
+    if not request.htmx:
+        return redirect("insight:notifications")
+    # The row comes back read, and the navbar's badge is updated out of band.
+    unread = cycle_selectors.notifications_for(request.user, unread_only=True).count()
+    context = {"notification": notification, "unread": unread}
+    return render(request, "insight/_notification_read.html", context)

@@ -1,0 +1,219 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jifen.cycle.models import MemberGrade, Notice, Notification, YearResult
+from jifen.declarations.enums import DeclarationStatus
+from jifen.declarations.models import Declaration
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
+from jifen.orgs.enums import RoleKind
+from jifen.orgs.models import Role
+from tests.conftest import YEAR
+from tests.factories import MemberFactory, OrganisationFactory
+from tests.insight.access import posted_notice
+
+pytestmark = pytest.mark.django_db
+
+
+# Public notices
+
+
+def test_public_notices_show_name_branch_score_rank_and_how_to_object(client, world):
+    notice = posted_notice(world)
+
+    response = client.get(reverse("insight:public_notices"))
+
+    assert "张三" in response.text
+    assert "88.0" in response.text
+    assert notice.closes_on.isoformat() in response.text
+    assert notice.appeals_close_on.isoformat() in response.text
+    assert "后勤党总支" in response.text  # where appeals go
+    assert world.member.id_number not in response.text
+
+
+def test_a_notice_whose_appeal_period_ended_is_gone(client, world):
+    notice = posted_notice(world)
+    long_ago = timezone.localdate() - datetime.timedelta(days=60)
+    Notice.objects.filter(pk=notice.pk).update(
+        opens_on=long_ago, closes_on=long_ago, appeals_close_on=long_ago
+    )
+
+    listing = client.get(reverse("insight:public_notices"))
+    detail = client.get(reverse("insight:public_notice", args=[notice.pk]))
+
+    assert "张三" not in listing.text
+    assert detail.status_code == 404
+
+
+def test_public_notices_page_has_an_empty_state(client, world):
+    response = client.get(reverse("insight:public_notices"))
+
+    assert response.status_code == 200
+    assert "alert-light" in response.text
+
+
+# Dashboards
+
+
+def _entry(world, member, month, code, points):
+    ledger.append_entry(
+        actor=world.secretary,
+        member=member,
+        year=YEAR,
+        month=month,
+        item=world.item(code),
+        points=Decimal(points),
+        source=Source.COMMITTEE,
+        reason="测试",
+    )
+
+
+def _declaration(world, member, branch, month, status=DeclarationStatus.SUBMITTED):
+    # Made directly: the dashboard only counts them, whatever the path that led there.
+    Declaration.objects.create(
+        member=member,
+        branch=branch,
+        year=YEAR,
+        month=month,
+        item=world.item("P03"),
+        points=3,
+        description="测试",
+        status=status,
+    )
+
+
+def test_branch_dashboard_ranks_and_charts_the_members(client, world):
+    other = MemberFactory(name="王五", branch=world.branch)
+    _entry(world, world.member, 1, "P07", 20)
+    _entry(world, other, 1, "D05", 5)
+    client.force_login(world.secretary)
+
+    response = client.get(reverse("insight:dashboard", args=[world.branch.pk]), {"year": YEAR})
+
+    ranking = response.context["board"].ranking
+    assert [row.member.name for row in ranking] == ["张三", "王五"]
+    charts = response.context["charts"]
+    assert sum(charts["histogram"]["values"]) == 2
+    assert charts["trend"]["values"][0] == pytest.approx((80 + 55) / 2)
+    assert 'id="dashboard-charts"' in response.text
+    assert "vendor/echarts/echarts.min.js" in response.text
+
+
+def test_declaration_progress_counts_per_month_against_the_deadlines(client, world):
+    for status in (DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED, "withdrawn"):
+        _declaration(world, world.member, world.branch, 3, status=status)
+    client.force_login(world.reviewer)
+
+    response = client.get(reverse("insight:dashboard", args=[world.general.pk]), {"year": YEAR})
+
+    march = response.context["board"].progress[2]
+    assert (march.declared, march.decided, march.waiting) == (2, 1, 1)
+    assert march.declarations_close == datetime.date(YEAR, 4, 5)
+    assert march.reviews_due == datetime.date(YEAR, 4, 15)
+
+
+def test_grades_come_from_the_year_result_where_there_is_one(client, world):
+    result = YearResult.objects.create(
+        branch=world.branch, year=YEAR, computed_by=world.secretary, computed_at=timezone.now()
+    )
+    MemberGrade.objects.create(
+        year_result=result,
+        member=world.member,
+        score=92,
+        rank=1,
+        suggested_grade_name="好",
+        final_grade_name="较好",
+    )
+    client.force_login(world.admin)
+
+    response = client.get(reverse("insight:dashboard", args=[world.general.pk]), {"year": YEAR})
+
+    board = response.context["board"]
+    rows = {row.branch.name: row for row in board.grades}
+    assert rows["第一党支部"].recorded
+    assert rows["第一党支部"].cells[board.grade_names.index("较好")] == 1
+    assert not rows["第二党支部"].recorded
+
+
+def _branch_with_members(world, count):
+    branch = OrganisationFactory(name=f"支部{count}", parent=world.general)
+    for n in range(count):
+        member = MemberFactory(branch=branch)
+        _entry(world, member, 1 + n % 12, "P03", 3)
+        _declaration(world, member, branch, 1 + n % 12)
+    return branch
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_dashboard_query_count_does_not_grow_with_the_members(
+    client, world, count, django_assert_max_num_queries
+):
+    branch = _branch_with_members(world, count)
+    Role.objects.create(user=world.secretary, organisation=branch, kind=RoleKind.SECRETARY)
+    client.force_login(world.admin)
+
+    with django_assert_max_num_queries(20):
+        parent = client.get(reverse("insight:dashboard", args=[world.general.pk]))
+    with django_assert_max_num_queries(20):
+        single = client.get(reverse("insight:dashboard", args=[branch.pk]))
+
+    assert len(parent.context["board"].ranking) == count + 2
+    assert len(single.context["board"].ranking) == count
+
+
+def test_dashboards_list_only_what_the_user_may_open(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(reverse("insight:dashboards"))
+
+    assert "第二党支部" in response.text
+    assert "第一党支部" not in response.text
+    assert "后勤党总支" not in response.text
+
+
+# Notifications
+
+
+def test_marking_a_notification_read_with_htmx_updates_the_row_and_the_badge(client, world):
+    notification = Notification.objects.create(
+        user=world.member_user, text="请申报上月积分", key="declare:due"
+    )
+    client.force_login(world.member_user)
+    assert ">1</span>" in client.get(reverse("insight:notifications")).text
+
+    response = client.post(
+        reverse("insight:notification_read", args=[notification.pk]), headers={"HX-Request": "true"}
+    )
+
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert 'hx-swap-oob="true"' in response.text
+    assert "<html" not in response.text
+
+
+def test_marking_read_without_htmx_returns_to_the_list(client, world):
+    notification = Notification.objects.create(
+        user=world.member_user, text="请申报上月积分", key="declare:due"
+    )
+    client.force_login(world.member_user)
+
+    response = client.post(reverse("insight:notification_read", args=[notification.pk]))
+
+    assert response.url == reverse("insight:notifications")
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_the_notifications_page_lists_the_users_overdue_todos(client, world):
+    _declaration(world, world.member, world.branch, 3)
+    client.force_login(world.secretary)
+
+    response = client.get(reverse("insight:notifications"))
+
+    todo = f"{YEAR}-03"
+    assert todo in response.text
+    assert "text-danger fw-bold" in response.text

@@ -70,7 +70,7 @@ ROSTER_COLUMNS = [
 
 ITEM_COLUMNS = [
     Column("code", pgettext_lazy("spreadsheet column", "Code"), sheets.text, required=True),
-    Column("name", pgettext_lazy("spreadsheet column", "Name"), sheets.text, required=True),
+    Column("name", pgettext_lazy("spreadsheet column", "Item name"), sheets.text, required=True),
     Column("description", pgettext_lazy("spreadsheet column", "Description"), sheets.text),
     Column(
         "category",

@@ -46,6 +46,7 @@ def roster_row(name="王五", id_number=None, branch="第一党支部", **overri
         "党内职务": "",
         "联系电话": "13800138000",
     }
+    assert set(overrides) <= set(row), "unknown column in the test"
     row.update(overrides)
     return [row[h] for h in ROSTER_HEADER if h in row]
 

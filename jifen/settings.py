@@ -169,6 +169,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "jifen.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "jifen.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -185,5 +186,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemCategoryEnum": "jifen.schemes.enums.ItemCategory",
         "MemberCategoryEnum": "jifen.orgs.enums.MemberCategory",
+        "OrgKindEnum": "jifen.orgs.enums.OrgKind",
+        "MemberStateEnum": "jifen.orgs.enums.MemberState",
+        "MeetingKindEnum": "jifen.cycle.enums.MeetingKind",
+        "ObjectionKindEnum": "jifen.cycle.enums.ObjectionKind",
+        "QuarterStateEnum": "jifen.cycle.enums.QuarterState",
+        "YearStateEnum": "jifen.cycle.enums.YearState",
     },
 }

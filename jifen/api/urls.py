@@ -1,8 +1,19 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from jifen.api.endpoints import committee, declarations, me, review, roster, schemes, tokens
+from jifen.api.endpoints import (
+    committee,
+    cycle,
+    declarations,
+    me,
+    public,
+    review,
+    roster,
+    schemes,
+    tokens,
+)
+from jifen.api.endpoints.common import NotFoundView
 
 app_name = "api"
 
@@ -18,6 +29,12 @@ router.register("vetoes", committee.VetoViewSet, basename="veto")
 router.register("organisations", roster.OrganisationViewSet, basename="organisation")
 router.register("members", roster.MemberViewSet, basename="member")
 router.register("schemes", schemes.SchemeViewSet, basename="scheme")
+router.register("meetings", cycle.MeetingViewSet, basename="meeting")
+router.register("quarters", cycle.QuarterViewSet, basename="quarter")
+router.register("objections", cycle.ObjectionViewSet, basename="objection")
+router.register("years", cycle.YearResultViewSet, basename="year")
+router.register("notifications", cycle.NotificationViewSet, basename="notification")
+router.register("public/notices", public.PublicNoticeViewSet, basename="public-notice")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -26,4 +43,5 @@ urlpatterns = [
     path("v1/me/", me.MeView.as_view(), name="me"),
     path("v1/me/entries/", me.MyEntriesView.as_view(), name="me-entries"),
     path("v1/", include(router.urls)),
+    re_path(r"", NotFoundView.as_view(), name="not-found"),
 ]

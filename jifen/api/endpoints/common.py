@@ -2,11 +2,13 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, permissions, serializers, views
 
 from jifen.api.errors import error_body
 from jifen.errors import DomainError
+from jifen.orgs.rules import visible_organisations
 
 YEAR = {"min_value": 2000, "max_value": 2100}
 MONTH = {"min_value": 1, "max_value": 12}
@@ -21,6 +23,27 @@ class ListQuery(YearQuery):
 
     month = serializers.IntegerField(required=False, **MONTH)
     branch = serializers.IntegerField(required=False, min_value=1, help_text=_("Branch id."))
+
+
+@extend_schema(exclude=True)
+class NotFoundView(views.APIView):
+    """Any other address under /api/: the same JSON error body as every endpoint, not a page."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedBranchField(serializers.PrimaryKeyRelatedField):
+    """An organisation the user sees through a role; any other id is reported as unknown."""
+
+    def get_queryset(self):
+        return visible_organisations(self.context["request"].user)
 
 
 def own_member(user):

@@ -1,5 +1,7 @@
 """Members' own declarations (申报): list, submit with an evidence file, withdraw."""
 
+import uuid
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -14,10 +16,11 @@ from jifen.api.endpoints.common import (
     own_member,
     query_params,
 )
-from jifen.api.evidence import discard_evidence, store_evidence, validate_evidence
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
+from jifen.portal.services import declaration_submit_with_files
+from jifen.portal.uploads import MAX_FILES
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import CommendationLevel, Item
 
@@ -73,8 +76,16 @@ class DeclarationCreateSerializer(serializers.Serializer):
         queryset=CommendationLevel.objects.all(), required=False, allow_null=True
     )
     description = serializers.CharField(max_length=2000)
-    evidence_file = serializers.FileField(
-        required=False, help_text=_("A picture (JPEG, PNG, WebP) or a PDF of at most 10 MB.")
+    evidence_files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text=_("Pictures (JPEG, PNG, GIF, WebP) or PDFs, checked by their content."),
+    )
+    submit_token = serializers.UUIDField(
+        required=False,
+        help_text=_("Send the same value again when retrying: the declaration is made once."),
     )
 
     def validate(self, attrs):
@@ -85,10 +96,6 @@ class DeclarationCreateSerializer(serializers.Serializer):
             )
         attrs.setdefault("points", None)
         return attrs
-
-    def validate_evidence_file(self, upload):
-        self.evidence_ext = validate_evidence(upload)
-        return upload
 
 
 @extend_schema(tags=["declarations"])
@@ -115,19 +122,14 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         data = DeclarationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = own_member(request.user)
         fields = dict(data.validated_data)
-        upload = fields.pop("evidence_file", None)
-        evidence = store_evidence(upload, data.evidence_ext) if upload else ""
-        try:
-            declaration = services.declaration_submit(
-                actor=request.user, member=member, evidence=evidence, **fields
-            )
-        except Exception:
-            # Files are not part of the transaction: remove the one the refusal left behind.
-            if evidence:
-                discard_evidence(evidence)
-            raise
+        declaration = declaration_submit_with_files(
+            actor=request.user,
+            member=own_member(request.user),
+            token=fields.pop("submit_token", None) or uuid.uuid4(),
+            files=fields.pop("evidence_files"),
+            **fields,
+        )
         return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None)

@@ -15,7 +15,7 @@ QUARTERS = {q: range(3 * q - 2, 3 * q + 1) for q in range(1, 5)}
 DECIMAL = {"max_digits": 6, "decimal_places": 1}
 
 
-class QuarterSerializer(serializers.Serializer):
+class QuarterScoreSerializer(serializers.Serializer):
     quarter = serializers.IntegerField()
     score = serializers.DecimalField(allow_null=True, **DECIMAL)
 
@@ -37,7 +37,7 @@ class MyYearSerializer(serializers.Serializer):
     performance_cap = serializers.DecimalField(allow_null=True, **DECIMAL)
     commendation_cap = serializers.DecimalField(allow_null=True, **DECIMAL)
     months = MonthSerializer(many=True)
-    quarters = QuarterSerializer(many=True)
+    quarters = QuarterScoreSerializer(many=True)
 
 
 class EntryQuery(YearQuery):

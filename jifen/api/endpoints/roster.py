@@ -2,13 +2,12 @@
 admins of the member's branch; writes go through jifen.orgs.services."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jifen.api.endpoints.common import filtered, query_params
+from jifen.api.endpoints.common import ScopedBranchField, filtered, query_params
 from jifen.orgs import services
 from jifen.orgs.enums import MemberCategory, MemberState, RoleKind
 from jifen.orgs.models import Member, Organisation
@@ -46,14 +45,8 @@ class MemberSerializer(serializers.ModelSerializer):
         return data
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class _ScopedBranch(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return visible_organisations(self.context["request"].user)
-
-
 class MemberCreateSerializer(MemberSerializer):
-    branch = _ScopedBranch()
+    branch = ScopedBranchField()
     start = serializers.DateField(
         required=False, write_only=True, help_text=_("Start of the placement; default join date.")
     )
@@ -64,7 +57,7 @@ class MemberCreateSerializer(MemberSerializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    to_branch = _ScopedBranch()
+    to_branch = ScopedBranchField()
     on = serializers.DateField()
 
 

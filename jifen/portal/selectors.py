@@ -110,16 +110,21 @@ class MonthExplanation:
     entries: list
 
 
-def member_explanation(member: Member, year: int) -> tuple[MemberYear | None, list]:
-    """Every month's score with the archive lines behind it."""
+def member_explanation(
+    member: Member, year: int, today: datetime.date
+) -> tuple[MemberYear | None, list[MonthExplanation]]:
+    """Every month's score with the archive lines behind it, newest first; months still to
+    come this year are left out."""
     result = branch_year_results(member.branch, year).for_member(member.pk)
     by_month: dict[int, list] = {}
     for entry in member_entries(member, year):
         by_month.setdefault(entry.month, []).append(entry)
-    months = sorted(set(by_month) | set(result.months if result else {}))
+    months = set(by_month) | set(result.months if result else {})
+    if year == today.year:
+        months = {m for m in months if m <= today.month}
     return result, [
         MonthExplanation(m, result.months.get(m) if result else None, by_month.get(m, []))
-        for m in months
+        for m in sorted(months, reverse=True)
     ]
 
 

@@ -51,7 +51,7 @@ def me(request):
 @login_required
 def my_scores(request, year: int):
     member = own_member(request.user)
-    result, months = selectors.member_explanation(member, year)
+    result, months = selectors.member_explanation(member, year, today())
     context = {"member": member, "year": year, "result": result, "months": months}
     return render(request, "portal/my_scores.html", context)
 

@@ -1,0 +1,201 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from jifen.declarations import services
+from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.models import VetoProposal
+from jifen.ledger.models import Entry
+from jifen.orgs.models import Member
+from tests.conftest import YEAR
+from tests.factories import MemberFactory, d
+
+APRIL_2 = datetime.date(YEAR, 4, 2)
+
+
+@pytest.fixture
+def secretary(client, world, on):
+    on(APRIL_2)
+    client.force_login(world.secretary)
+    return client
+
+
+def _decide(client, world, declaration, **data):
+    url = reverse("portal:review_decide", args=[world.branch.pk, declaration.pk])
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
+def test_an_inline_approval_returns_the_row_and_writes_the_entry(secretary, world, declared):
+    response = _decide(secretary, world, declared, decision="approve")
+
+    declared.refresh_from_db()
+    assert declared.status == DeclarationStatus.APPROVED
+    assert declared.entry.points == d(2)
+    assert response.text.lstrip().startswith(f'<tr id="declaration-{declared.pk}"')
+    assert "已通过" in response.text
+
+
+def test_adjusting_needs_a_reason_and_changes_nothing_without_one(secretary, world, declared):
+    response = _decide(secretary, world, declared, decision="adjust", points="1")
+
+    declared.refresh_from_db()
+    assert declared.status == DeclarationStatus.SUBMITTED
+    assert "请填写调整或驳回的理由" in response.text
+    assert not Entry.objects.exists()
+
+
+def test_adjusting_with_a_reason_grants_the_new_points(secretary, world, declared):
+    _decide(secretary, world, declared, decision="adjust", points="1", reason="篇幅较短")
+
+    declared.refresh_from_db()
+    assert declared.status == DeclarationStatus.ADJUSTED
+    assert declared.points_granted == d(1)
+    assert declared.decision_reason == "篇幅较短"
+
+
+def test_nobody_reviews_their_own_declaration(client, world, on):
+    """The secretary is also a member of the branch and declares like everyone else."""
+    on(datetime.date(YEAR, 3, 20))
+    mine = MemberFactory(name="书记", branch=world.branch, user=world.secretary)
+    declaration = services.declaration_submit(
+        actor=world.secretary,
+        member=mine,
+        year=YEAR,
+        month=3,
+        item=world.item("P03"),
+        points=d(2),
+        description="完成交办任务",
+    )
+    client.force_login(world.secretary)
+
+    response = _decide(client, world, declaration, decision="approve")
+
+    assert "任何人都不能审核自己的申报" in response.text
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.SUBMITTED
+
+
+def test_bulk_decisions_report_each_declaration(client, world, on, declared):
+    on(datetime.date(YEAR, 3, 20))
+    mine = MemberFactory(name="书记", branch=world.branch, user=world.secretary)
+    own = services.declaration_submit(
+        actor=world.secretary,
+        member=mine,
+        year=YEAR,
+        month=3,
+        item=world.item("P03"),
+        points=d(2),
+        description="完成交办任务",
+    )
+    client.force_login(world.secretary)
+
+    response = client.post(
+        reverse("portal:review_bulk", args=[world.branch.pk]),
+        {"declarations": [declared.pk, own.pk], "decision": "approve"},
+        follow=True,
+    )
+
+    declared.refresh_from_db()
+    own.refresh_from_db()
+    assert declared.status == DeclarationStatus.APPROVED
+    assert own.status == DeclarationStatus.SUBMITTED
+    text = response.text
+    assert "张三 · 撰写学习心得或理论文章：审核结果已记录。" in text
+    assert "书记 · 完成党组织交办的任务: 任何人都不能审核自己的申报。" in text
+
+
+def test_a_declaration_of_another_branch_is_not_found(client, world, declared):
+    client.force_login(world.outsider)
+    url = reverse("portal:review_decide", args=[world.other_branch.pk, declared.pk])
+
+    response = client.post(url, {"decision": "approve"})
+
+    assert response.status_code == 404
+    declared.refresh_from_db()
+    assert declared.status == DeclarationStatus.SUBMITTED
+
+
+def test_the_committee_records_a_deduction(secretary, world):
+    response = secretary.post(
+        reverse("portal:committee_record", args=[world.branch.pk]),
+        {
+            "member": world.member.pk,
+            "period": f"{YEAR}-04",
+            "item": world.item("D01").pk,
+            "points": "2",
+            "reason": "无故缺席支部党员大会",
+        },
+        follow=True,
+    )
+
+    entry = Entry.objects.get(member=world.member)
+    assert entry.points == d(-2)
+    assert "积分已记录" in response.text
+
+
+def test_a_member_of_another_branch_cannot_be_chosen(secretary, world):
+    response = secretary.post(
+        reverse("portal:committee_record", args=[world.branch.pk]),
+        {
+            "member": world.outsider_member.pk,
+            "period": f"{YEAR}-04",
+            "item": world.item("D01").pk,
+            "points": "2",
+            "reason": "缺席",
+        },
+    )
+
+    assert response.context["form"].errors["member"]
+    assert not Entry.objects.exists()
+
+
+def test_a_deduction_beyond_the_items_range_shows_the_domains_message(secretary, world):
+    response = secretary.post(
+        reverse("portal:committee_record", args=[world.branch.pk]),
+        {
+            "member": world.member.pk,
+            "period": f"{YEAR}-04",
+            "item": world.item("D01").pk,
+            "points": "9",
+            "reason": "缺席",
+        },
+    )
+
+    assert "“无故缺席“三会一课””的分值在 2 到 2 分之间。" in response.text
+    assert not Entry.objects.exists()
+
+
+def test_who_has_not_declared_is_listed(secretary, world, declared):
+    MemberFactory(name="王五", branch=world.branch)
+
+    response = secretary.get(
+        reverse("portal:branch", args=[world.branch.pk]) + f"?period={YEAR}-03"
+    )
+
+    missing = [m.name for m in response.context["missing"]]
+    assert missing == ["王五"]
+
+
+def test_a_veto_goes_to_the_parent_and_is_confirmed_there(secretary, client, world):
+    secretary.post(
+        reverse("portal:veto_propose", args=[world.branch.pk]),
+        {
+            "member": world.member.pk,
+            "period": f"{YEAR}-04",
+            "item": world.item("V01").pk,
+            "reason": "违反廉洁纪律",
+            "evidence": "纪委通报 2026-12 号",
+        },
+    )
+    proposal = VetoProposal.objects.get(member=world.member)
+    client.force_login(world.reviewer)
+
+    client.post(
+        reverse("portal:veto_decide", args=[world.general.pk, proposal.pk]),
+        {"approve": "yes", "reason": "事实清楚"},
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.status == VetoStatus.CONFIRMED
+    assert Member.objects.get(pk=world.member.pk).entries.get().source == "veto"

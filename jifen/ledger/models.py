@@ -73,7 +73,11 @@ class Entry(models.Model):
                 condition=models.Q(month__gte=1, month__lte=12), name="entry_month"
             ),
         ]
-        indexes = [models.Index(fields=["year", "member", "month"])]
+        indexes = [
+            models.Index(fields=["year", "member", "month"]),
+            # Commendations and vetoes are rare: the year computation finds them by category.
+            models.Index(fields=["year", "category"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year}-{self.month:02d} {self.points:+}"

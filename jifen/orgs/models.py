@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,11 +136,6 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.branch} · {self.start}–{self.end or ''}"
-
-    def covers_month(self, year: int, month: int) -> bool:
-        first = datetime.date(year, month, 1)
-        last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
-        return self.start <= last and (self.end is None or self.end >= first)
 
 
 class Role(models.Model):

@@ -8,6 +8,7 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from jifen.schemes.enums import RankMode, RankRule
 
@@ -19,8 +20,8 @@ def round1(value: Decimal) -> Decimal:
     return value.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class MonthScore:
+class MonthScore(NamedTuple):
+    # A named tuple, not a dataclass: a whole organisation makes 120,000 of these per year.
     base: Decimal
     performance: Decimal  # as earned, before the cap
     performance_counted: Decimal

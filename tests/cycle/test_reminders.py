@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from jifen.cycle import selectors, services
 from jifen.cycle.models import Notification
@@ -14,6 +15,13 @@ from tests.conftest import YEAR
 from tests.factories import d
 
 MARCH_20 = datetime.date(YEAR, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The texts are checked in their source language, whatever catalogue is compiled."""
+    with translation.override("en"):
+        yield
 
 
 def _declare(world, item="P03", points=2, today=MARCH_20, **extra):

@@ -83,14 +83,14 @@ def roster_template(request):
     first17 = "11010119800101001"
     example = {
         "name": _("Zhang San"),
-        "gender": ROSTER_COLUMNS[1].choices[0],
+        "gender": str(ROSTER_COLUMNS[1].choices[0]),
         "ethnicity": "汉族",
         "birth_date": "1980-01-01",
         "id_number": first17 + id_number_check_code(first17),
         "education": _("University"),
         "join_date": "2005-07-01",
-        "party_status": ROSTER_COLUMNS[7].choices[0],
-        "category": ROSTER_COLUMNS[8].choices[0],
+        "party_status": str(ROSTER_COLUMNS[7].choices[0]),
+        "category": str(ROSTER_COLUMNS[8].choices[0]),
         "branch": branch.name,
     }
     content = blank_workbook(_("Roster"), ROSTER_COLUMNS, example)
@@ -154,15 +154,14 @@ def upload_preview(request, upload_id):
     upload = get_object_or_404(
         Upload.objects.defer("content"), pk=upload_id, created_by=request.user
     )
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.upload_import(
                 actor=request.user, upload=upload, keep_valid=form.cleaned_data["keep_valid"]
             )
         except services.ImportRefused as refused:
-            messages.error(request, refused.message)
-            return _preview_page(request, upload, form, report=refused.report)
+            return _preview_page(request, upload, form, report=refused.report, refusal=refused)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -171,7 +170,7 @@ def upload_preview(request, upload_id):
     return _preview_page(request, upload, form)
 
 
-def _preview_page(request, upload, form, report=None):
+def _preview_page(request, upload, form, report=None, refusal=None):
     error = None
     if report is None and upload.state == UploadState.PENDING:
         try:
@@ -185,6 +184,7 @@ def _preview_page(request, upload, form, report=None):
         else []
     )
     context = {"upload": upload, "form": form, "report": report, "error": error, "lines": lines}
+    context["refusal"] = refusal.message if refusal else None
     return render(request, "exchange/preview.html", context)
 
 
@@ -208,7 +208,8 @@ def _branch(user, branch_id: int):
 @login_required
 def branch_exports(request, branch_id: int):
     branch = _branch(request.user, branch_id)
-    sources = [exports.SOURCES[name] for name in BRANCH_EXPORTS]
+    # Pairs, not the classes: templates call whatever is callable.
+    sources = [(name, exports.SOURCES[name].verbose_name) for name in BRANCH_EXPORTS]
     members = selectors.roster_members(branch)
     return render(
         request,
@@ -237,7 +238,11 @@ def member_export(request, member_id: int, name: str):
 
 def _export(request, name: str, scope: dict, owner):
     source_class = exports.SOURCES[name]
-    form = ExportForm(request.POST or None, source_name=name, formats=source_class.formats)
+    form = ExportForm(
+        request.POST if request.method == "POST" else None,
+        source_name=name,
+        formats=source_class.formats,
+    )
     if request.method == "POST" and form.is_valid():
         params = scope | form.params()
         try:
@@ -246,7 +251,7 @@ def _export(request, name: str, scope: dict, owner):
             raise Http404 from error
         except DomainError as error:
             messages.error(request, error.message)
-    context = {"form": form, "source": source_class, "owner": owner}
+    context = {"form": form, "verbose_name": source_class.verbose_name, "owner": owner}
     return render(request, "exchange/export.html", context)
 
 

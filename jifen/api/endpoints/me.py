@@ -13,6 +13,15 @@ from jifen.scoring.selectors import MONTHS, member_entries, member_year_result
 
 QUARTERS = {q: range(3 * q - 2, 3 * q + 1) for q in range(1, 5)}
 DECIMAL = {"max_digits": 6, "decimal_places": 1}
+MONTH_FIELDS = (
+    "base",
+    "performance",
+    "performance_counted",
+    "capped",
+    "deductions",
+    "floored",
+    "score",
+)
 
 
 class QuarterScoreSerializer(serializers.Serializer):
@@ -67,7 +76,7 @@ def _year_data(member, year: int) -> dict:
         "performance_cap": scheme.performance_cap if scheme else None,
         "commendation_cap": scheme.commendation_cap if scheme else None,
         "months": [
-            {"month": m, "capped": s.capped, "floored": s.floored, **vars(s)}
+            {"month": m, **{name: getattr(s, name) for name in MONTH_FIELDS}}
             for m, s in sorted(result.months.items())
         ],
         "quarters": [

@@ -224,22 +224,23 @@ def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notificati
 
 @dataclass(frozen=True)
 class Todo:
-    """One task. `key` names it for deduplication; an overdue task has its own key, so that
-    it is reminded once more when it becomes overdue."""
+    """One task and the page where it is done. `key` names it for deduplication; an overdue
+    task has its own key, so that it is reminded once more when it becomes overdue."""
 
     key: str
     text: str
+    url: str
     due: datetime.date | None = None
     overdue: bool = False
 
-    @property
-    def url(self) -> str:
-        return reverse("home")
 
-
-def _todo(key: str, text: str, due: datetime.date | None, today: datetime.date) -> Todo:
+def _todo(key: str, text: str, url: str, due: datetime.date | None, today) -> Todo:
     overdue = due is not None and today > due
-    return Todo(f"{key}:{'overdue' if overdue else 'due'}", text, due, overdue)
+    return Todo(f"{key}:{'overdue' if overdue else 'due'}", text, url, due, overdue)
+
+
+def _branch_url(name: str, branch: Organisation, *args) -> str:
+    return reverse(f"portal:{name}", args=[branch.pk, *args])
 
 
 def _next_month(year: int, month: int) -> tuple[int, int]:
@@ -264,7 +265,8 @@ def _member_todos(user, today: datetime.date) -> list[Todo]:
         "month": month,
         "due": due,
     }
-    return [_todo(f"declare:{member.pk}:{year}-{month}", text, due, today)]
+    url = reverse("portal:declare")
+    return [_todo(f"declare:{member.pk}:{year}-{month}", text, url, due, today)]
 
 
 def _review_todos(user, branch: Organisation, today: datetime.date) -> list[Todo]:
@@ -282,23 +284,25 @@ def _review_todos(user, branch: Organisation, today: datetime.date) -> list[Todo
             "%(branch)s: %(count)d declarations for %(year)d-%(month)02d wait for review "
             "(due %(due)s)."
         ) % {"branch": branch.name, "count": count, "year": year, "month": month, "due": due}
-        todos.append(_todo(f"review:{branch.pk}:{year}-{month}", text, due, today))
+        url = _branch_url("review", branch)
+        todos.append(_todo(f"review:{branch.pk}:{year}-{month}", text, url, due, today))
     return todos
 
 
-def _objection_todo(objection: Objection, today: datetime.date) -> Todo:
+def _objection_todo(objection: Objection, url: str, today: datetime.date) -> Todo:
     text = _("%(branch)s: %(kind)s of %(member)s to answer by %(due)s.") % {
         "branch": objection.notice.branch.name,
         "kind": objection.get_kind_display(),
         "member": objection.member.name,
         "due": objection.answer_due,
     }
-    return _todo(f"objection:{objection.pk}", text, objection.answer_due, today)
+    return _todo(f"objection:{objection.pk}", text, url, objection.answer_due, today)
 
 
 def _branch_objection_todos(branch: Organisation, today: datetime.date) -> list[Todo]:
     waiting = open_objections(branch).filter(kind=ObjectionKind.OBJECTION)
-    return [_objection_todo(objection, today) for objection in waiting]
+    url = _branch_url("objections", branch)
+    return [_objection_todo(objection, url, today) for objection in waiting]
 
 
 def _ready_to_confirm(branch: Organisation, year: int, number: int, today) -> bool:
@@ -318,7 +322,7 @@ def _ready_to_lock(quarter: Quarter, today: datetime.date) -> bool:
 
 def _quarter_todos(branch: Organisation, today: datetime.date) -> list[Todo]:
     """Quarters of this year and the last that the secretary can move on now."""
-    todos = []
+    todos, url = [], _branch_url("quarters", branch)
     for year in (today.year - 1, today.year):
         for quarter in branch_quarters(branch, year):
             name = {"branch": branch.name, "year": year, "quarter": quarter.number}
@@ -327,10 +331,10 @@ def _quarter_todos(branch: Organisation, today: datetime.date) -> list[Todo]:
                 branch, year, quarter.number, today
             ):
                 text = _("%(branch)s: %(year)d Q%(quarter)d is ready for the general meeting.")
-                todos.append(_todo(f"confirm:{key}", text % name, None, today))
+                todos.append(_todo(f"confirm:{key}", text % name, url, None, today))
             elif quarter.state == QuarterState.ON_NOTICE and _ready_to_lock(quarter, today):
                 text = _("%(branch)s: the notice of %(year)d Q%(quarter)d is over; lock it.")
-                todos.append(_todo(f"lock:{key}", text % name, None, today))
+                todos.append(_todo(f"lock:{key}", text % name, url, None, today))
     return todos
 
 
@@ -341,6 +345,7 @@ def _returned_year_todos(branch: Organisation) -> list[Todo]:
             f"year-returned:{result.pk}:{result.reviewed_at:%Y%m%d%H%M%S}",
             _("%(branch)s: the %(year)d results were returned: %(reason)s")
             % {"branch": branch.name, "year": result.year, "reason": result.review_reason},
+            _branch_url("year", branch, result.year),
         )
         for result in returned
     ]
@@ -357,13 +362,16 @@ def _branch_todos(user, today: datetime.date) -> list[Todo]:
     return todos
 
 
-def _count_todo(key: str, text: str, count: int) -> list[Todo]:
+def _count_todo(key: str, text: str, count: int, url: str) -> list[Todo]:
     # The key carries the newest waiting object, so a new arrival is reminded once more.
-    return [Todo(key, text % {"count": count})] if count else []
+    return [Todo(key, text % {"count": count}, url)] if count else []
 
 
-def _reviewer_todos(user, today: datetime.date) -> list[Todo]:
-    branches = reviewed_branches(user)
+def _desk_todos(org: Organisation, today: datetime.date) -> list[Todo]:
+    """What waits at one parent organisation's desk (党总支/党委) from the branches below it."""
+    branches = Organisation.objects.filter(
+        path__startswith=org.path, kind=OrgKind.BRANCH, is_active=True
+    ).exclude(pk=org.pk)
     forwarded = Declaration.objects.filter(
         branch__in=branches, status=DeclarationStatus.FORWARDED
     ).values_list("pk", flat=True)
@@ -373,22 +381,36 @@ def _reviewer_todos(user, today: datetime.date) -> list[Todo]:
     submitted = YearResult.objects.filter(
         branch__in=branches, state=YearState.SUBMITTED
     ).values_list("pk", flat=True)
-    todos = _count_todo(
-        f"commendations:{max(forwarded, default=0)}",
-        _("%(count)d commendations wait for your review."),
-        len(forwarded),
+    appeals = Objection.objects.filter(
+        kind=ObjectionKind.APPEAL, status=ObjectionStatus.OPEN, notice__branch__in=branches
+    ).select_related("member", "notice__branch")
+    url = reverse("portal:parent", args=[org.pk])
+    return (
+        _count_todo(
+            f"commendations:{org.pk}:{max(forwarded, default=0)}",
+            _("%(count)d commendations wait for your review."),
+            len(forwarded),
+            url,
+        )
+        + _count_todo(
+            f"vetoes:{org.pk}:{max(vetoes, default=0)}",
+            _("%(count)d veto proposals wait for your decision."),
+            len(vetoes),
+            url,
+        )
+        + _count_todo(
+            f"years:{org.pk}:{max(submitted, default=0)}",
+            _("%(count)d branches submitted their year results for review."),
+            len(submitted),
+            url,
+        )
+        + [_objection_todo(appeal, url, today) for appeal in appeals]
     )
-    todos += _count_todo(
-        f"vetoes:{max(vetoes, default=0)}",
-        _("%(count)d veto proposals wait for your decision."),
-        len(vetoes),
-    )
-    todos += _count_todo(
-        f"years:{max(submitted, default=0)}",
-        _("%(count)d branches submitted their year results for review."),
-        len(submitted),
-    )
-    return todos + [_objection_todo(appeal, today) for appeal in appeals_for_reviewer(user)]
+
+
+def _reviewer_todos(user, today: datetime.date) -> list[Todo]:
+    desks = Organisation.objects.filter(roles__user=user, roles__kind=RoleKind.REVIEWER)
+    return [todo for org in desks.distinct() for todo in _desk_todos(org, today)]
 
 
 def todo_for(user, today: datetime.date | None = None) -> list[Todo]:

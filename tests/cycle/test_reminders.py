@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 from jifen.cycle import selectors, services
@@ -60,6 +61,7 @@ def test_reviews_are_due_on_the_schemes_day_and_then_overdue(world):
     _declare(world)
     [due] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 15))
     assert (due.due, due.overdue) == (datetime.date(YEAR, 4, 15), False)
+    assert due.url == reverse("portal:review", args=[world.branch.pk])
     [late] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 16))
     assert late.overdue and late.key != due.key
     assert not any("第一党支部" in t for t in _texts(world.outsider, datetime.date(YEAR, 4, 16)))
@@ -114,7 +116,9 @@ def test_reviewers_see_commendations_vetoes_and_appeals(world, cycle):
         text="申诉",
         today=notice.closes_on + datetime.timedelta(days=2),
     )
-    texts = _texts(world.reviewer, notice.closes_on + datetime.timedelta(days=2))
+    todos = selectors.todo_for(world.reviewer, notice.closes_on + datetime.timedelta(days=2))
+    assert {todo.url for todo in todos} == {reverse("portal:parent", args=[world.general.pk])}
+    texts = [todo.text for todo in todos]
     assert "1 commendations wait for your review." in texts
     assert "1 veto proposals wait for your decision." in texts
     assert any("Appeal" in t and "张三" in t for t in texts)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member
 from jifen.orgs.services import MEMBER_FIELDS
-from jifen.schemes.models import Item, Scheme
+from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
 from jifen.schemes.services import ITEM_FIELDS, SCHEME_FIELDS
 
 
@@ -178,3 +178,11 @@ class RosterFilterForm(BootstrapForm):
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
+
+
+class CommendationLevelForm(BootstrapForm):
+    model_fields = (CommendationLevel, ["name", "points"])
+
+
+class GradeLevelForm(BootstrapForm):
+    model_fields = (GradeLevel, ["name", "min_score", "rank_rule", "rank_share", "rank_mode"])

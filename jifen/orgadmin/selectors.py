@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import visible_organisations
-from jifen.schemes.models import Item, Scheme
+from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
 
 
 def administered_organisations(user) -> QuerySet[Organisation]:
@@ -88,6 +88,15 @@ def administered_schemes(user) -> QuerySet[Scheme]:
 
 def administered_items(user) -> QuerySet[Item]:
     return Item.objects.filter(scheme__in=administered_schemes(user)).select_related("scheme")
+
+
+def administered_commendation_levels(user) -> QuerySet[CommendationLevel]:
+    schemes = administered_schemes(user)
+    return CommendationLevel.objects.filter(scheme__in=schemes).select_related("scheme")
+
+
+def administered_grade_levels(user) -> QuerySet[GradeLevel]:
+    return GradeLevel.objects.filter(scheme__in=administered_schemes(user)).select_related("scheme")
 
 
 def scheme_detail(scheme: Scheme) -> dict:

@@ -22,4 +22,10 @@ urlpatterns = [
     path("schemes/<int:pk>/items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/remove/", views.item_remove, name="item_remove"),
+    path(
+        "commendation-levels/<int:pk>/",
+        views.commendation_level_edit,
+        name="commendation_level_edit",
+    ),
+    path("grade-levels/<int:pk>/", views.grade_level_edit, name="grade_level_edit"),
 ]

@@ -362,3 +362,40 @@ def item_remove(request, pk):
         _("The item was removed."),
     )
     return redirect("orgadmin:scheme", pk=item.scheme_id)
+
+
+@admin_required
+def commendation_level_edit(request, pk):
+    level = get_object_or_404(selectors.administered_commendation_levels(request.user), pk=pk)
+    form = forms.CommendationLevelForm(
+        request.POST or None, initial=model_to_dict(level, fields=["name", "points"])
+    )
+    saved = _submit(
+        request,
+        form,
+        lambda **data: admin_services.commendation_level_update(
+            actor=request.user, level=level, **data
+        ),
+        _("The commendation level was saved."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=level.scheme_id)
+    back = reverse("orgadmin:scheme", args=[level.scheme_id])
+    return _form_page(request, form, _("Commendation level %s") % level.name, back)
+
+
+@admin_required
+def grade_level_edit(request, pk):
+    level = get_object_or_404(selectors.administered_grade_levels(request.user), pk=pk)
+    fields = ["name", "min_score", "rank_rule", "rank_share", "rank_mode"]
+    form = forms.GradeLevelForm(request.POST or None, initial=model_to_dict(level, fields=fields))
+    saved = _submit(
+        request,
+        form,
+        lambda **data: admin_services.grade_level_update(actor=request.user, level=level, **data),
+        _("The grade was saved."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=level.scheme_id)
+    back = reverse("orgadmin:scheme", args=[level.scheme_id])
+    return _form_page(request, form, _("Grade %s") % level.name, back)

@@ -53,4 +53,14 @@ CASES = [
     Case("orgadmin:item_create", REFUSED, kwargs=_scheme),
     Case("orgadmin:item_edit", REFUSED, kwargs=_item),
     Case("orgadmin:item_remove", POST_ONLY, kwargs=_item),
+    Case(
+        "orgadmin:commendation_level_edit",
+        REFUSED,
+        kwargs=lambda world: {"pk": world.level("national").pk},
+    ),
+    Case(
+        "orgadmin:grade_level_edit",
+        REFUSED,
+        kwargs=lambda world: {"pk": world.scheme.grade_levels.get(code="good").pk},
+    ),
 ]

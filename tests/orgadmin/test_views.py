@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -362,3 +363,60 @@ def test_an_item_with_inverted_points_is_refused(admin_client, world):
 
     assert "alert-danger" in response.text
     assert not world.scheme.items.filter(code="P99").exists()
+
+
+def test_admin_changes_a_commendation_level(admin_client, world):
+    level = world.level("school")
+
+    _post(
+        admin_client,
+        "commendation_level_edit",
+        {"name": "校级表彰", "points": "7"},
+        pk=level.pk,
+    )
+
+    level.refresh_from_db()
+    assert (level.name, level.points) == ("校级表彰", 7)
+
+
+def _grade_data(**changes):
+    data = {
+        "name": "好",
+        "min_score": "92",
+        "rank_rule": "top",
+        "rank_share": "0.250",
+        "rank_mode": "required",
+    }
+    return {**data, **changes}
+
+
+def test_admin_changes_a_grade_of_the_scale(admin_client, world):
+    grade = world.scheme.grade_levels.get(code="good")
+
+    _post(admin_client, "grade_level_edit", _grade_data(), pk=grade.pk)
+
+    grade.refresh_from_db()
+    assert (grade.min_score, grade.rank_share) == (92, Decimal("0.25"))
+
+
+def test_a_rank_condition_without_a_share_is_refused(admin_client, world):
+    grade = world.scheme.grade_levels.get(code="good")
+
+    response = _post(admin_client, "grade_level_edit", _grade_data(rank_share=""), pk=grade.pk)
+
+    assert "alert-danger" in response.text
+    grade.refresh_from_db()
+    assert grade.min_score == 90
+
+
+def test_levels_of_a_locked_scheme_stay_as_they_were(admin_client, world):
+    MonthLock.objects.create(branch=world.branch, year=YEAR, month=1, scheme=world.scheme)
+    level = world.level("school")
+
+    response = _post(
+        admin_client, "commendation_level_edit", {"name": "校级", "points": "1"}, pk=level.pk
+    )
+
+    assert "alert-danger" in response.text
+    level.refresh_from_db()
+    assert level.points == 6

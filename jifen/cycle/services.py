@@ -75,7 +75,7 @@ def _check_quarter_number(quarter: int) -> None:
         raise DomainError(_("A quarter is numbered 1 to 4."))
 
 
-def _locked_quarter(branch: Organisation, year: int, number: int) -> Quarter:
+def _quarter_for_update(branch: Organisation, year: int, number: int) -> Quarter:
     """The quarter's row, created when first needed and locked against a concurrent change."""
     _check_quarter_number(number)
     quarter, _created = Quarter.objects.get_or_create(branch=branch, year=year, number=number)
@@ -102,10 +102,12 @@ def _attendees(branch: Organisation, attendee_ids) -> list[Member]:
 
 
 def _report_answers(meeting: Meeting) -> int:
-    """A general meeting hears every answer given since the previous one (reading.md)."""
-    return Objection.objects.filter(
-        pk__in=selectors.answers_to_report(meeting.branch).values("pk")
-    ).update(reported_at=meeting)
+    """A general meeting hears every answer given before it and not yet reported (reading.md);
+    a meeting recorded late does not claim answers given after it was held."""
+    given = selectors.answers_to_report(meeting.branch).filter(
+        answered_at__date__lte=meeting.held_on
+    )
+    return Objection.objects.filter(pk__in=given.values("pk")).update(reported_at=meeting)
 
 
 @transaction.atomic
@@ -185,7 +187,12 @@ def _check_confirming_meeting(meeting: Meeting, branch: Organisation, year: int,
 
 
 def _register_rows(quarter: Quarter) -> list[RegisterRow]:
-    results = branch_year_results(quarter.branch, quarter.year).members
+    """One row per member who belonged to the branch in at least one month of the quarter."""
+    results = [
+        result
+        for result in branch_year_results(quarter.branch, quarter.year).members
+        if set(result.months) & set(quarter.months)
+    ]
     scores = {r.member.pk: r.period_score(quarter.months) for r in results if not r.exempt}
     ranks = competition_ranks({pk: s for pk, s in scores.items() if s is not None})
     return [
@@ -211,7 +218,7 @@ def quarter_confirm(
     """The general meeting confirms the quarter; the 《党员积分登记表》 rows are filled from the
     archive as it stands now."""
     _check_secretary(actor, branch)
-    row = _locked_quarter(branch, year, quarter)
+    row = _quarter_for_update(branch, year, quarter)
     if row.state != QuarterState.OPEN:
         raise InvalidState(_("This quarter has already been confirmed."), code="already_confirmed")
     _check_confirming_meeting(meeting, branch, year, quarter)
@@ -239,7 +246,7 @@ def quarter_lock(
     """After the notice has closed with no objection open, lock the quarter's three months:
     from then on only an appeal decision changes them, as a new entry."""
     _check_secretary(actor, branch)
-    row = _locked_quarter(branch, year, quarter)
+    row = _quarter_for_update(branch, year, quarter)
     if row.state == QuarterState.LOCKED:
         raise InvalidState(_("This quarter is already locked."), code="quarter_locked")
     notice = row.notices.order_by("-opens_on").first()
@@ -292,7 +299,7 @@ def _notice_source(branch: Organisation, year: int, quarter: int | None):
         if Notice.objects.filter(branch=branch, year=year, quarter__isnull=True).exists():
             raise InvalidState(_("The year's results are already posted."), code="already_posted")
         return None, _year_notice_rows(branch, year)
-    row = _locked_quarter(branch, year, quarter)
+    row = _quarter_for_update(branch, year, quarter)
     if row.state != QuarterState.CONFIRMED:
         raise InvalidState(
             _("Only a confirmed quarter not yet posted can be posted."), code="not_confirmed"

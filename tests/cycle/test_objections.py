@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jifen.cycle import selectors, services
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus
@@ -227,7 +228,8 @@ def test_answers_are_reported_at_the_next_general_meeting(world, cycle):
     objection = _object(world, cycle.publish())
     services.objection_answer(actor=world.secretary, objection=objection, accept=False, answer="无")
     assert list(selectors.answers_to_report(world.branch)) == [objection]
-    meeting = cycle.meeting(held_on=datetime.date(YEAR, 7, 8), quarter=2)
+    # Answers are stamped with the real time, so the meeting is held today.
+    meeting = cycle.meeting(held_on=timezone.localdate(), quarter=None)
     objection.refresh_from_db()
     assert objection.reported_at == meeting
     assert not selectors.answers_to_report(world.branch).exists()
@@ -241,3 +243,11 @@ def test_a_reviewer_of_another_organisation_cannot_answer_appeals(world, cycle):
     )
     with pytest.raises(NotPermitted):
         services.objection_answer(actor=world.outsider, objection=appeal, accept=False, answer="无")
+
+
+def test_a_meeting_recorded_late_does_not_claim_later_answers(world, cycle):
+    objection = _object(world, cycle.publish())
+    services.objection_answer(actor=world.secretary, objection=objection, accept=False, answer="无")
+    earlier = cycle.meeting(held_on=timezone.localdate() - datetime.timedelta(days=1), quarter=None)
+    objection.refresh_from_db()
+    assert earlier.pk and objection.reported_at is None

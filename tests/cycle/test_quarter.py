@@ -250,3 +250,9 @@ def test_a_locked_quarter_refuses_changes(world, cycle):
         )
     assert error.value.code == "month_locked"
     assert locked.register_rows.get().score == d(60)
+
+
+def test_the_register_lists_only_members_of_the_quarter(world, cycle):
+    MemberFactory(name="新党员", branch=world.branch, placement=datetime.date(YEAR, 5, 1))
+    names = [row.member.name for row in selectors.register_rows(cycle.confirm())]
+    assert names == ["张三"]

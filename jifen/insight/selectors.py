@@ -198,7 +198,8 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
     results = list(branches_year_results(branches, year).values())
     scheme = current_scheme(org, year)
     ranking = _ranking(results)
-    last_month = 12 if year < today.year else (0 if year > today.year else today.month)
+    # The running month is still being declared and reviewed: the trend stops before it.
+    last_month = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     grades = grades_per_branch(results, year)
     names = _grade_names(scheme, grades)
     return Dashboard(

@@ -38,6 +38,8 @@ class BootstrapForm(forms.Form):
         if self.model_fields:
             model, names = self.model_fields
             self.fields.update(fields_for_model(model, fields=names, widgets=self.widgets))
+            # Declared fields come first by default; keep the model's own order instead.
+            self.order_fields(self.field_order)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", _css_class(field.widget))
 
@@ -151,6 +153,7 @@ def _categories_field(label, help_text=""):
 
 class SchemeForm(BootstrapForm):
     model_fields = (Scheme, [name for name in SCHEME_FIELDS if name != "exempt_categories"])
+    field_order = SCHEME_FIELDS
     exempt_categories = _categories_field(
         _("exempt member categories"), _("Members of these categories get no score and no rank.")
     )
@@ -158,6 +161,7 @@ class SchemeForm(BootstrapForm):
 
 class ItemForm(BootstrapForm):
     model_fields = (Item, [name for name in ITEM_FIELDS if name != "member_categories"])
+    field_order = ITEM_FIELDS
     member_categories = _categories_field(
         _("member categories it applies to"), _("None ticked means every category.")
     )

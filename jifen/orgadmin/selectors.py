@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from jifen.orgs.enums import OrgKind, RoleKind
+from jifen.orgs.enums import MemberCategory, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
@@ -102,6 +102,7 @@ def administered_grade_levels(user) -> QuerySet[GradeLevel]:
 def scheme_detail(scheme: Scheme) -> dict:
     """The scheme's catalogue and scales, and the months whose lock freezes it."""
     return {
+        "exempt_categories": [MemberCategory(code).label for code in scheme.exempt_categories],
         "items": list(scheme.items.all()),
         "commendation_levels": list(scheme.commendation_levels.all()),
         "grade_levels": list(scheme.grade_levels.all()),

@@ -319,6 +319,7 @@ def test_a_locked_scheme_says_why_and_offers_a_new_version(admin_client, world):
     assert reverse("orgadmin:scheme_new_version", args=[world.scheme.pk]) in page.text
     assert "第一党支部 2026-01" in page.text
     assert 'name="base_points"' not in page.text
+    assert "months_belonged" not in page.text  # choices are shown by their label
     assert "alert-danger" in refused.text
     copy = Scheme.objects.get(version=2)
     assert made.url == reverse("orgadmin:scheme", args=[copy.pk])

@@ -39,7 +39,11 @@ router.register("public/notices", public.PublicNoticeViewSet, basename="public-n
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     path("v1/me/", me.MeView.as_view(), name="me"),
     path("v1/me/entries/", me.MyEntriesView.as_view(), name="me-entries"),
     path("v1/", include(router.urls)),

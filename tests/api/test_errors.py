@@ -1,0 +1,81 @@
+"""Every error has the same body: a machine-readable code, a translated message, field errors."""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient
+
+from tests.conftest import YEAR
+
+
+def test_invalid_fields_are_listed(api):
+    response = api("member").post("/api/v1/declarations/", {"year": 1900}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["fields"]) >= {"year", "month", "item", "description"}
+
+
+def test_domain_refusal_keeps_its_code_and_translated_message(api, world, march):
+    body = {"year": YEAR, "month": 1, "item": world.item("P03").pk, "points": "2.0"}
+    response = api("member").post(
+        "/api/v1/declarations/", {**body, "description": "x"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "month_closed"
+    assert "申报" in response.json()["message"]  # zh-hans is the default language
+
+
+def test_message_follows_the_requested_language(api, world, march):
+    body = {"year": YEAR, "month": 1, "item": world.item("P03").pk, "points": "2.0"}
+    response = api("member").post(
+        "/api/v1/declarations/",
+        {**body, "description": "x"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["message"].startswith("Declarations for 2026-01 are open")
+
+
+def test_unknown_address_under_the_api_is_a_json_404(api):
+    response = api("member").get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": response.json()["message"],
+        "fields": {},
+    }
+
+
+def test_anonymous_is_told_to_authenticate():
+    response = APIClient().get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.fixture
+def strict_rates(monkeypatch):
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "anon", "2/minute")
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "user", "3/minute")
+    yield
+    caches["api_throttle"].clear()
+
+
+def test_anonymous_clients_are_throttled_in_the_shared_cache(world, strict_rates):
+    client = APIClient()
+    statuses = [client.get("/api/v1/public/notices/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = client.get("/api/v1/public/notices/")
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+    # The counters are rows of the database cache, which every app server reads.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM jifen_api_throttle")
+        assert cursor.fetchone()[0] > 0
+
+
+def test_authenticated_clients_have_their_own_rate(api, strict_rates):
+    member, reviewer = api("member"), api("reviewer")
+    assert [member.get("/api/v1/tokens/").status_code for _ in range(4)] == [200] * 3 + [429]
+    assert reviewer.get("/api/v1/tokens/").status_code == 200

@@ -5,6 +5,7 @@ not found, throttling) are reshaped to the same body.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,10 +24,13 @@ _DOMAIN_STATUSES = (
 class ErrorSerializer(serializers.Serializer):
     """The body of every error response."""
 
-    code = serializers.CharField(help_text="Machine-readable, e.g. `month_closed`.")
-    message = serializers.CharField(help_text="Translated for the request's language.")
+    code = serializers.CharField(help_text=gettext_lazy("Machine-readable, e.g. `month_closed`."))
+    message = serializers.CharField(
+        help_text=gettext_lazy("Translated for the request's language.")
+    )
     fields = serializers.DictField(
-        child=serializers.JSONField(), help_text="Field name → messages, for invalid input."
+        child=serializers.JSONField(),
+        help_text=gettext_lazy("Field name → messages, for invalid input."),
     )
 
 

@@ -1,5 +1,6 @@
 """Shared representations of the points archive and of scores."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jifen.ledger.models import Entry
@@ -51,10 +52,10 @@ class MonthSerializer(serializers.Serializer):
     month = serializers.IntegerField()
     base = serializers.DecimalField(max_digits=6, decimal_places=1)
     performance = serializers.DecimalField(
-        max_digits=6, decimal_places=1, help_text="Earned, before the monthly cap."
+        max_digits=6, decimal_places=1, help_text=_("Earned, before the monthly cap.")
     )
     performance_counted = serializers.DecimalField(max_digits=6, decimal_places=1)
-    capped = serializers.BooleanField(help_text="The monthly cap cut the performance points.")
+    capped = serializers.BooleanField(help_text=_("The monthly cap cut the performance points."))
     deductions = serializers.DecimalField(max_digits=6, decimal_places=1)
-    floored = serializers.BooleanField(help_text="Deductions went below zero (扣完为止).")
+    floored = serializers.BooleanField(help_text=_("Deductions went below zero (扣完为止)."))
     score = serializers.DecimalField(max_digits=6, decimal_places=1)

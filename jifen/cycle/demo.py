@@ -18,15 +18,19 @@ from jifen.schemes.enums import Frequency, ItemCategory
 from jifen.schemes.selectors import current_scheme
 
 
-def build_cycle_demo(branch: Organisation, year: int, secretary, reviewer) -> None:
+def build_cycle_demo(
+    branch: Organisation, year: int, secretary, reviewer, *, today: datetime.date | None = None
+) -> None:
     """Q1–Q3 meetings, confirmed and posted; Q1–Q2 locked; an objection to Q3 accepted by the
     branch and an appeal about Q2 answered by the reviewer. Does nothing if the branch's cycle
-    for the year has already begun, or stops at the first quarter that cannot go on yet."""
+    for the year has already begun, and stops at the first quarter that cannot go on yet
+    (its meeting would lie after `today`, or declarations still wait for review)."""
     if Quarter.objects.filter(branch=branch, year=year).exists():
         return
+    today = today or timezone.localdate()
     notices = {}
     for number in (1, 2, 3):
-        notice = _post_quarter(branch, year, number, secretary)
+        notice = _post_quarter(branch, year, number, secretary, today)
         if notice is None:
             break
         notices[number] = notice
@@ -39,8 +43,7 @@ def build_cycle_demo(branch: Organisation, year: int, secretary, reviewer) -> No
         _appeal(notices[2], reviewer)
 
 
-def _post_quarter(branch, year, number, secretary) -> Notice | None:
-    today = timezone.localdate()
+def _post_quarter(branch, year, number, secretary, today) -> Notice | None:
     held_on = nth_working_day(quarter_end(year, number) + datetime.timedelta(days=8), 1)
     attendees = branch.members.filter(state=MemberState.ACTIVE).values_list("pk", flat=True)
     if held_on > today or selectors.declarations_waiting(branch, year, number).exists():
@@ -54,6 +57,7 @@ def _post_quarter(branch, year, number, secretary) -> Notice | None:
         minutes=f"支部党员大会审议{year}年第{number}季度党员积分，无异议通过。",
         year=year,
         quarter=number,
+        today=today,
     )
     services.quarter_confirm(
         actor=secretary, branch=branch, year=year, quarter=number, meeting=meeting

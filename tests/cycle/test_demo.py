@@ -9,8 +9,10 @@ from jifen.ledger.enums import Source
 from tests.conftest import YEAR
 from tests.factories import MemberFactory, UserFactory, d
 
+NOVEMBER = datetime.date(YEAR, 11, 24)
 
-def test_the_demo_walks_three_quarters_once(world, monkeypatch):
+
+def test_the_demo_walks_three_quarters_once(world):
     MemberFactory(name="王五", branch=world.branch, user=UserFactory(username="wangwu"))
     declarations.committee_record(
         actor=world.secretary,
@@ -21,10 +23,7 @@ def test_the_demo_walks_three_quarters_once(world, monkeypatch):
         points=d(2),
         reason="无故缺席",
     )
-    # The demo dates its last notice today; pretend today is in November of the demo year.
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(YEAR, 11, 24))
-
-    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer)
+    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer, today=NOVEMBER)
 
     states = [q.state for q in selectors.branch_quarters(world.branch, YEAR)]
     assert states == [
@@ -33,13 +32,23 @@ def test_the_demo_walks_three_quarters_once(world, monkeypatch):
         QuarterState.ON_NOTICE,
         QuarterState.OPEN,
     ]
-    assert selectors.public_notices(today=datetime.date(YEAR, 11, 24)).count() == 1
+    # The last notice is posted "today", so the public page has an open one.
+    assert selectors.public_notices(today=NOVEMBER).count() == 1
     objection = Objection.objects.get(kind=ObjectionKind.OBJECTION)
     assert objection.status == ObjectionStatus.ACCEPTED
     assert objection.correction_entry.source == Source.OBJECTION
     appeal = Objection.objects.get(kind=ObjectionKind.APPEAL)
     assert (appeal.status, appeal.answered_by) == (ObjectionStatus.REJECTED, world.reviewer)
 
-    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer)
+    build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer, today=NOVEMBER)
     assert Meeting.objects.count() == 3
     assert Objection.objects.count() == 2
+
+
+def test_the_demo_stops_at_quarters_not_yet_due(world):
+    build_cycle_demo(
+        world.branch, YEAR, world.secretary, world.reviewer, today=datetime.date(YEAR, 5, 4)
+    )
+    states = [q.state for q in selectors.branch_quarters(world.branch, YEAR)]
+    assert states == [QuarterState.LOCKED] + [QuarterState.OPEN] * 3
+    assert not Objection.objects.exists()

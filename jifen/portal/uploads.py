@@ -26,8 +26,9 @@ class CheckedFile:
     extension: str
 
 
-def max_upload_bytes() -> int:
-    return getattr(settings, "JIFEN_MAX_UPLOAD_MB", 10) * 1024 * 1024
+def max_upload_mb() -> int:
+    # Read at each upload so that a deployment (or a test) can change it without a restart.
+    return getattr(settings, "JIFEN_MAX_UPLOAD_MB", 10)
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:
@@ -37,10 +38,10 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:
-    if upload.size > max_upload_bytes():
+    if upload.size > max_upload_mb() * 1024 * 1024:
         raise DomainError(
             _("“%(name)s” is larger than %(limit)s MB.")
-            % {"name": upload.name, "limit": getattr(settings, "JIFEN_MAX_UPLOAD_MB", 10)},
+            % {"name": upload.name, "limit": max_upload_mb()},
             code="file_too_large",
         )
     upload.seek(0)

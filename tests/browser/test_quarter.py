@@ -117,6 +117,10 @@ def test_a_whole_quarter(page, screenshot, world, on):
     page.goto("/portal/me/")
     expect(page.locator("#my-objections")).to_contain_text("已采纳")
     screenshot("portal-me-zh")
+    page.set_viewport_size({"width": 375, "height": 740})
+    expect(page.locator('[data-score="month"]')).to_be_visible()
+    screenshot("portal-me-phone-zh")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.context.clear_cookies()
     page.goto("/notices/")

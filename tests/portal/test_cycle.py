@@ -104,7 +104,7 @@ def test_a_whole_quarter_through_the_pages(client, world, on, reviewed):
     client.force_login(world.member_user)
     me = client.get(reverse("portal:me"))
     assert "经核实，3月讲党课属实，补记3分" in me.text
-    assert "更正 3.0 分" in me.text
+    assert "（更正 3.0 分）" in me.text
 
 
 def test_a_locked_quarter_refuses_a_late_deduction(client, world, on, reviewed):

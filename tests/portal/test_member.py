@@ -155,3 +155,14 @@ def test_the_explanation_shows_the_entries_and_the_cap(member_client, world):
     assert march.score.score == d(95)
     assert "交办任务3" in response.text
     assert "封顶" in response.text
+
+
+def test_the_evidence_file_is_served_with_its_sniffed_type(member_client, world):
+    _declare(member_client, world, files=[SimpleUploadedFile("心得.txt", PDF)])
+    file = DeclarationFile.objects.get()
+
+    response = member_client.get(reverse("portal:evidence", args=[file.pk]))
+
+    assert response.content == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"

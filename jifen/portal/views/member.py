@@ -117,7 +117,7 @@ def evidence(request, pk: int):
     """An evidence file, to its member and to those with a role over the member's branch."""
     visible = org_rules.visible_members(request.user)
     file = get_object_or_404(DeclarationFile, pk=pk, declaration__member__in=visible)
-    # Read whole (files are small, see uploads.max_upload_bytes) so that no handle stays open.
+    # Read whole (files are small, see uploads.max_upload_mb) so that no handle stays open.
     with file.file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=file.content_type)
     response["Content-Disposition"] = content_disposition_header(False, file.name)

@@ -24,6 +24,7 @@ class BootstrapForm(forms.Form):
     """Gives each widget Bootstrap's class, so templates can loop over the fields."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no ASCII colon
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget

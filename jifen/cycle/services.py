@@ -514,21 +514,33 @@ def objection_answer(
 # ---------------------------------------------------------------- the year
 
 
+def _kept_decision(previous: MemberGrade | None, suggested: str, exempt: bool) -> dict:
+    """A decided grade survives a recomputation while it still stands: it equals the new
+    suggestion or carries its written reason."""
+    if previous is None or exempt or not previous.final_grade_code:
+        return {}
+    if previous.final_grade_code != suggested and not previous.reason.strip():
+        return {}
+    return {
+        "final_grade_code": previous.final_grade_code,
+        "final_grade_name": previous.final_grade_name,
+        "reason": previous.reason,
+    }
+
+
 def _grade_row(year_result: YearResult, result, top, bottom, count, kept) -> MemberGrade:
-    previous = kept.get(result.member.pk)
     rank = result.rank
+    suggested = result.grade.code if result.grade else ""
     bottom_ranked = bool(rank and bottom and rank_condition_met(bottom, rank, count))
     return MemberGrade(
         year_result=year_result,
         member=result.member,
         score=result.score,
         rank=rank,
-        suggested_grade_code=result.grade.code if result.grade else "",
+        suggested_grade_code=suggested,
         suggested_grade_name=result.grade.name if result.grade else "",
         flagged=result.grade_flagged,
-        final_grade_code=previous.final_grade_code if previous else "",
-        final_grade_name=previous.final_grade_name if previous else "",
-        reason=previous.reason if previous else "",
+        **_kept_decision(kept.get(result.member.pk), suggested, result.exempt),
         # The bottom of the ranking is never eligible for awards (reading.md), even in a
         # branch so small that one member fills both shares.
         award_candidate=bool(

@@ -7,6 +7,8 @@ from jifen.cycle.enums import HandlingMeasure, YearState
 from jifen.cycle.models import YearResult
 from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
 from tests.conftest import YEAR
 from tests.factories import MemberFactory, d
 
@@ -234,3 +236,30 @@ def test_handling_is_recorded_for_unqualified_members(year_world):
             decided_on=datetime.date(YEAR + 1, 2, 20),
             notes="再次",
         )
+
+
+def test_a_recomputation_drops_a_decision_the_new_suggestion_undoes(year_world):
+    world = year_world
+    result = _compute(world)
+    _finalise_all(world, result)
+    # An appeal decided after the lock lifts 王五 to 60 points: the suggestion changes.
+    appeal_entry = _appeal_correction(world)
+    assert appeal_entry.points == d(2)
+    grades = _grades(_compute(world))
+    assert grades["王五"].suggested_grade_code == "poor"
+    assert grades["王五"].final_grade_code == ""
+    assert grades["张三"].final_grade_code == "poor"
+
+
+def _appeal_correction(world):
+    docked = _grades(YearResult.objects.get())["王五"].member
+    return ledger.append_entry(
+        actor=world.reviewer,
+        member=docked,
+        year=YEAR,
+        month=5,
+        item=world.item("P03"),
+        points=d(2),
+        source=Source.APPEAL,
+        reason="申诉成立",
+    )

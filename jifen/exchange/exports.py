@@ -283,7 +283,8 @@ class _Counter:
 
 
 def _xlsx(source: Source, counter: _Counter) -> bytes:
-    # write_only streams rows to disk-backed XML: memory stays flat for large exports.
+    # write_only streams rows to disk-backed XML: memory stays flat for long tables. Each
+    # sheet is a temporary file, so TMPDIR on a tmpfs keeps one-sheet-per-member exports fast.
     book = Workbook(write_only=True)
     used = set()
     for sheet in source.sheets():

@@ -104,9 +104,10 @@ def _check_duplicate(row: Row, importer, first_seen: dict) -> None:
 
 
 def _apply_row(importer, row: Row, report: Report) -> None:
+    # The services are atomic themselves: inside our transaction each runs in a savepoint, so
+    # a refused row leaves nothing behind and the others carry on.
     try:
-        with transaction.atomic():
-            report.outcomes[row.number] = importer.apply(row.values)
+        report.outcomes[row.number] = importer.apply(row.values)
     except DomainError as error:
         row.error("", error.message)
 

@@ -2,6 +2,7 @@
 so a template downloaded in English can be uploaded by a Chinese-speaking colleague."""
 
 import datetime
+import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -217,15 +218,24 @@ def yes_no(value) -> bool:
 
 def _lookup(value, labels: dict) -> object:
     text_value = str(value).strip()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            for key, label in labels.items():
-                if str(label) == text_value or key == text_value:
-                    return key
+    key = _label_index(tuple(labels.items())).get(text_value)
+    if key is not None:
+        return key
     offered = ", ".join(str(label) for label in labels.values())
     raise CellError(
         _("“%(value)s” is not one of: %(offered)s.") % {"value": text_value, "offered": offered}
     )
+
+
+@functools.cache
+def _label_index(labels: tuple) -> dict:
+    """Value or label in any language → value; built once per set of choices."""
+    index = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            index.update({str(label): key for key, label in labels})
+    index.update({key: key for key, _label in labels if isinstance(key, str)})
+    return index
 
 
 def choice(choices) -> Callable[[object], str]:

@@ -1,0 +1,225 @@
+"""Exports and imports at scale (a benchmark, not a test): prints
+
+- the 《党员积分登记表》 of a quarter for a 1,000-member branch to Excel, in both layouts
+  (target < 2 s);
+- the same register as PDF for a 50-member branch (target < 3 s);
+- a 10,000-row roster import: the checking preview and the import itself (target < 10 s).
+
+It sets up its own data in a temporary SQLite database (JIFEN_VAR_DIR=<tmpdir>, then migrate).
+
+    .venv/bin/python bench/exports.py
+"""
+
+import datetime
+import io
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["DJANGO_SETTINGS_MODULE"] = "jifen.settings"
+os.environ.pop("DATABASE_URL", None)
+os.environ["JIFEN_VAR_DIR"] = tempfile.mkdtemp(prefix="jifen-bench-")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+YEAR = 2025
+
+
+def _branch(root, parent, name):
+    from jifen.orgs import services as orgs
+    from jifen.orgs.enums import OrgKind
+
+    return orgs.organisation_create(actor=root, name=name, kind=OrgKind.BRANCH, parent=parent)
+
+
+def _setup():
+    from jifen.orgs import services as orgs
+    from jifen.orgs.enums import OrgKind, RoleKind
+    from jifen.schemes import services as schemes
+
+    root = get_user_model().objects.create_superuser("bench", password="bench-only")
+    committee = orgs.organisation_create(
+        actor=root, name="机关党委", kind=OrgKind.COMMITTEE, parent=None
+    )
+    schemes.scheme_create_from_preset(actor=root, organisation=committee, year=YEAR, name="细则")
+    orgs.role_grant(actor=root, user=root, organisation=committee, kind=RoleKind.ADMIN)
+    return root, committee
+
+
+def _members(branch, count, prefix):
+    from jifen.orgs.models import Member, Placement
+    from jifen.orgs.validators import id_number_check_code
+
+    rows = []
+    for n in range(count):
+        first17 = f"110101{prefix:02d}{n:09d}"
+        rows.append(
+            Member(
+                name=f"党员{prefix}-{n:04d}",
+                gender="male",
+                branch=branch,
+                id_number=first17 + id_number_check_code(first17),
+                join_date=datetime.date(2000, 7, 1),
+            )
+        )
+    members = Member.objects.bulk_create(rows, batch_size=2000)
+    Placement.objects.bulk_create(
+        [Placement(member=m, branch=branch, start=m.join_date) for m in members], batch_size=2000
+    )
+    return members
+
+
+def _entries(root, branch, members):
+    """Two performance entries a month per member over the first quarter."""
+    from jifen.ledger.chain import GENESIS, entry_digest
+    from jifen.ledger.enums import Source
+    from jifen.ledger.models import Entry
+    from jifen.schemes.selectors import current_scheme
+
+    item = current_scheme(branch, YEAR).items.get(code="P03")
+    now = datetime.datetime.now(datetime.UTC)
+    rows = []
+    for i, member in enumerate(members):
+        previous = GENESIS
+        for seq, month in enumerate([1, 1, 2, 2, 3, 3], start=1):
+            entry = Entry(
+                member=member,
+                branch=branch,
+                year=YEAR,
+                month=month,
+                item=item,
+                category=item.category,
+                points=Decimal(2 + i % 3),
+                source=Source.COMMITTEE,
+                reason="基准",
+                recorded_by=root,
+                recorded_at=now,
+                seq=seq,
+            )
+            entry.digest = previous = entry_digest(entry, previous)
+            rows.append(entry)
+    Entry.objects.bulk_create(rows, batch_size=5000)
+
+
+def _confirm(root, branch, members):
+    from jifen.cycle import services as cycle
+    from jifen.cycle.enums import MeetingKind
+    from jifen.orgs.enums import RoleKind
+    from jifen.orgs.services import role_grant
+
+    role_grant(actor=root, user=root, organisation=branch, kind=RoleKind.SECRETARY)
+    held_on = datetime.date(YEAR, 4, 8)
+    meeting = cycle.meeting_record(
+        actor=root,
+        branch=branch,
+        held_on=held_on,
+        kind=MeetingKind.GENERAL_MEETING,
+        attendee_ids=[members[0].pk],
+        year=YEAR,
+        quarter=1,
+        today=held_on,
+    )
+    cycle.quarter_confirm(actor=root, branch=branch, year=YEAR, quarter=1, meeting=meeting)
+
+
+def _timed(label, target, function):
+    started = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - started
+    print(f"{label:<58} {elapsed:6.2f} s   (target < {target} s)")
+    return result
+
+
+def _register(root, branch, fmt, layout):
+    from jifen.exchange import exports
+
+    params = {"branch": branch.pk, "year": YEAR, "quarter": 1, "format": fmt, "layout": layout}
+    return exports.render(exports.build("register", root, params), fmt)[0]
+
+
+def _roster_file(branch_names, count):
+    from jifen.orgs.validators import id_number_check_code
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名册")
+    sheet.append(
+        ["姓名", "性别", "身份证号", "入党日期", "党员身份", "党员类别", "所在支部", "联系电话"]
+    )
+    for n in range(count):
+        first17 = f"3201011985{n:07d}"
+        sheet.append(
+            [
+                f"新党员{n}",
+                "女",
+                first17 + id_number_check_code(first17),
+                datetime.date(2010, 7, 1),
+                "正式党员",
+                "在职",
+                branch_names[n % len(branch_names)],
+                f"139{n:08d}",
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def main():
+    from jifen.exchange import services
+    from jifen.exchange.enums import Format, Layout, UploadKind
+    from jifen.exchange.importers import CREATED
+
+    call_command("migrate", verbosity=0)
+    root, committee = _setup()
+    big, small = _branch(root, committee, "第一党支部"), _branch(root, committee, "第二党支部")
+    for branch, count, prefix in ((big, 1000, 1), (small, 50, 2)):
+        members = _members(branch, count, prefix)
+        _entries(root, branch, members)
+        _confirm(root, branch, members)
+    print(f"database: {os.environ['JIFEN_VAR_DIR']}")
+    _timed(
+        "register, 1,000 members → Excel, one sheet per member",
+        2,
+        lambda: _register(root, big, Format.XLSX, Layout.PER_MEMBER),
+    )
+    _timed(
+        "register, 1,000 members → Excel, one table for the branch",
+        2,
+        lambda: _register(root, big, Format.XLSX, Layout.BRANCH_TABLE),
+    )
+    pdf = _timed(
+        "register, 50 members → PDF (one A4 page each)",
+        3,
+        lambda: _register(root, small, Format.PDF, Layout.PER_MEMBER),
+    )
+    print(f"{'':<58} {len(pdf) // 1024} KiB")
+
+    content = _roster_file([f"第{n}党支部" for n in range(10)], 10_000)
+    for n in range(10):
+        _branch(root, committee, f"第{n}党支部")
+    upload = services.upload_create(
+        actor=root, kind=UploadKind.ROSTER, filename="名册.xlsx", content=content
+    )
+    preview = _timed(
+        "roster, 10,000 rows: preview (checked, then rolled back)",
+        10,
+        lambda: services.upload_preview(actor=root, upload=upload),
+    )
+    report = _timed(
+        "roster, 10,000 rows: import", 10, lambda: services.upload_import(actor=root, upload=upload)
+    )
+    print(f"{'':<58} {len(preview.bad_rows)} rows with errors, {report.count(CREATED)} created")
+
+
+if __name__ == "__main__":
+    main()

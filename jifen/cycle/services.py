@@ -833,7 +833,8 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         fresh = [todo for todo in selectors.todo_for(user, today) if _notify(user, todo)]
         made += len(fresh)
         if fresh and user.email:
-            transaction.on_commit(lambda user=user, fresh=fresh: _email(user, fresh))
+            # robust: one unreachable mailbox must not keep the others from their mail.
+            transaction.on_commit(lambda user=user, fresh=fresh: _email(user, fresh), robust=True)
     return made
 
 

@@ -11,8 +11,9 @@ def _yes(flag: bool) -> str:
 
 
 def roster_header() -> list[str]:
-    # The import template's headers, so that an admin's export can be edited and re-imported.
-    return [str(c.label) for c in ROSTER_COLUMNS] + [_("State")]
+    # The import template's columns (of active members), so that an admin's export can be
+    # edited and imported again.
+    return [str(c.label) for c in ROSTER_COLUMNS]
 
 
 def roster_rows(members, unmasked: bool):
@@ -30,7 +31,6 @@ def roster_rows(members, unmasked: bool):
             m.branch.name,
             m.party_post,
             m.phone if unmasked else m.phone_masked,
-            m.get_state_display(),
         ]
 
 

@@ -34,9 +34,17 @@ def test_roster_shows_personal_data_to_admins_only(world):
     assert filename.startswith("第一党支部党员名册") and filename.endswith(".xlsx")
 
 
-def test_roster_header_is_the_import_template(world):
+def test_an_admins_roster_export_imports_again_unchanged(world):
+    from jifen.exchange import services
+    from jifen.exchange.enums import UploadKind
+    from jifen.exchange.importers import UNCHANGED
+
     content, _ = _export("roster", world.admin, branch=world.branch.pk)
     assert sheets(content)["党员名册"][0][:3] == ("姓名", "性别", "民族")
+    upload = services.upload_create(
+        actor=world.admin, kind=UploadKind.ROSTER, filename="名册.xlsx", content=content
+    )
+    assert services.upload_import(actor=world.admin, upload=upload).outcomes == {2: UNCHANGED}
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised(world):

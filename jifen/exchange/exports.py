@@ -3,6 +3,7 @@ title, a header and rows); `render` writes them as .xlsx, .csv or, for documents
 an HTML template and WeasyPrint. Sources check the user's rights when they are built, in the
 request and again in the worker."""
 
+import abc
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +36,7 @@ class Sheet:
     caption: str = ""
 
 
-class Source:
+class Source(abc.ABC):
     """A row source; subclasses name their formats and, for PDF, their template."""
 
     name = ""
@@ -51,11 +52,13 @@ class Source:
     def title(self) -> str:
         return str(self.verbose_name)
 
+    @abc.abstractmethod
     def size(self) -> int:
-        raise NotImplementedError
+        """Rows to write, known before writing: it decides whether the worker runs the export."""
 
+    @abc.abstractmethod
     def sheets(self) -> Iterator[Sheet]:
-        raise NotImplementedError
+        """The sheets in order; rows may be generated lazily."""
 
 
 def _branch(actor, params: dict) -> Organisation:

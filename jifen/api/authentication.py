@@ -49,3 +49,19 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class LoginAuthentication(authentication.BasicAuthentication):
+    """User name and password (HTTP Basic), only for creating a token. django-axes counts the
+    failures; a locked-out account gets its own code rather than "wrong password"."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                raise exceptions.AuthenticationFailed(
+                    _("Too many failed sign-ins: this account is locked for a while."),
+                    code="locked_out",
+                ) from None
+            raise

@@ -30,3 +30,11 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "A key from POST /api/v1/tokens/, sent as "
             "`Authorization: Bearer <key>`.",
         }
+
+
+class LoginScheme(OpenApiAuthenticationExtension):
+    target_class = "jifen.api.authentication.LoginAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic", "description": "Only to create a token."}

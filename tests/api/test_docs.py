@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 
@@ -25,3 +26,8 @@ def test_docs_pages_load_only_local_assets(page):
         assert url.startswith("/static/") or url.startswith("/api/"), url
     for url in assets:
         assert finders.find(url.removeprefix("/static/")), url
+
+
+def test_schema_builds_without_warnings(tmp_path):
+    # drf-spectacular's warnings mark guessed types; --fail-on-warn turns them into an error.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))

@@ -83,3 +83,13 @@ def test_another_users_token_is_not_found(api, world):
     response = api("outsider").post(f"/api/v1/tokens/{token.pk}/revoke/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_password_guessing_locks_the_account_out(world, settings):
+    client = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/tokens/", {"name": "x"}, **_basic("member", "guess"))
+    response = client.post("/api/v1/tokens/", {"name": "x"}, **_basic("member"))
+    assert response.status_code == 401
+    assert response.json()["code"] == "locked_out"
+    assert not ApiToken.objects.exists()

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jifen.api import services
-from jifen.api.authentication import ApiTokenAuthentication
+from jifen.api.authentication import ApiTokenAuthentication, LoginAuthentication
 from jifen.api.models import ApiToken
 
 
@@ -42,7 +42,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     authentication_classes = [
         ApiTokenAuthentication,
         authentication.SessionAuthentication,
-        authentication.BasicAuthentication,
+        LoginAuthentication,
     ]
 
     def get_queryset(self):

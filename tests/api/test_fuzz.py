@@ -38,6 +38,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     max_examples=10,
     deadline=None,
     derandomize=True,
+    database=None,  # the same examples every run; nothing kept between runs
     # The world fixture is set up once per operation, not per example: that is intended here.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -1,4 +1,4 @@
-"""Members' own declarations (申报): list, submit with an evidence file, withdraw."""
+"""Members' own declarations (申报): list, submit with evidence files, withdraw."""
 
 import uuid
 

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jifen.api.endpoints.common import MONTH, YEAR, ListQuery, filtered, query_params
+from jifen.api.endpoints.common import ID, MONTH, YEAR, ListQuery, filtered, query_params
 from jifen.api.endpoints.scores import EntrySerializer
 from jifen.declarations import services
 from jifen.declarations.enums import VetoStatus
@@ -37,7 +37,7 @@ class RecordSerializer(serializers.Serializer):
 
 
 class EntryQuery(ListQuery):
-    member = serializers.IntegerField(required=False, min_value=1)
+    member = serializers.IntegerField(required=False, **ID)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
 
 

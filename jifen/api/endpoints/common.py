@@ -11,6 +11,8 @@ from jifen.errors import DomainError
 from jifen.orgs.rules import visible_organisations
 
 YEAR = {"min_value": 2000, "max_value": 2100}
+# Ids are 64-bit: a larger number is refused as input rather than sent to the database.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
 MONTH = {"min_value": 1, "max_value": 12}
 
 
@@ -22,7 +24,7 @@ class ListQuery(YearQuery):
     """Filters shared by list endpoints; each view maps them to its own lookups."""
 
     month = serializers.IntegerField(required=False, **MONTH)
-    branch = serializers.IntegerField(required=False, min_value=1, help_text=_("Branch id."))
+    branch = serializers.IntegerField(required=False, help_text=_("Branch id."), **ID)
 
 
 @extend_schema(exclude=True)

@@ -11,6 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from jifen.api.endpoints.common import (
+    ID,
     MONTH,
     YEAR,
     ListQuery,
@@ -61,7 +62,7 @@ class MeetingRecordSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
     attendee_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+        child=serializers.IntegerField(**ID), min_length=1, max_length=200
     )
     minutes = serializers.CharField(required=False, allow_blank=True, default="", **TEXT)
     year = serializers.IntegerField(required=False, allow_null=True, **YEAR)
@@ -129,7 +130,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class QuarterQuery(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1)
+    branch = serializers.IntegerField(**ID)
     year = serializers.IntegerField(**YEAR)
 
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jifen.api.endpoints.common import (
+    ID,
     ItemResult,
     ListQuery,
     filtered,
@@ -39,7 +40,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class BulkItemSerializer(DecisionSerializer):
-    id = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(**ID)
 
 
 class BulkDecisionSerializer(serializers.Serializer):

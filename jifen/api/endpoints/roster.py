@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jifen.api.endpoints.common import ScopedBranchField, filtered, query_params
+from jifen.api.endpoints.common import ID, ScopedBranchField, filtered, query_params
 from jifen.orgs import services
 from jifen.orgs.enums import MemberCategory, MemberState, RoleKind
 from jifen.orgs.models import Member, Organisation
@@ -62,7 +62,7 @@ class TransferSerializer(serializers.Serializer):
 
 
 class MemberQuery(serializers.Serializer):
-    branch = serializers.IntegerField(required=False, min_value=1)
+    branch = serializers.IntegerField(required=False, **ID)
     state = serializers.ChoiceField(choices=MemberState.choices, required=False)
     category = serializers.ChoiceField(choices=MemberCategory.choices, required=False)
 

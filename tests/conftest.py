@@ -3,6 +3,7 @@
 The tree: 党委 → 党总支 → 第一支部 (branch) and 第二支部 (other_branch).
 """
 
+import datetime
 import os
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from jifen.schemes import services as scheme_services
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 
 YEAR = 2026
+# The year seen as closed, so that every month counts whatever day the tests run.
+YEAR_END = datetime.date(YEAR, 12, 31)
 
 
 @pytest.fixture(scope="session", autouse=True)

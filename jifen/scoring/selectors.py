@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, Max, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from jifen.ledger.models import Entry, MonthLock
 from jifen.orgs.models import Member, Organisation, Placement
@@ -174,12 +175,13 @@ def _month_branches(placements: list[tuple], year: int) -> dict[int, int]:
     return owner
 
 
-def _member_year(member, placements, year, sums, marks, book: _SchemeBook) -> MemberYear:
+def _member_year(member, placements, year, sums, marks, book: _SchemeBook, begun) -> MemberYear:
     final_branch_id = placements[-1][1]
     result = MemberYear(member=member, branch=book.branches[final_branch_id])
     for month, branch_id in _month_branches(placements, year).items():
         scheme = book.for_month(branch_id, month)
-        if scheme is None:
+        # A month that has not begun yet counts only once it is locked (a closed year).
+        if scheme is None or (month not in begun and (branch_id, month) not in book.locked):
             continue
         performance, deductions = sums.get((member.pk, month), (ZERO, ZERO))
         result.months[month] = rules.month_score(
@@ -222,8 +224,20 @@ def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
             )
 
 
-def branches_year_results(branches: list[Organisation], year: int) -> dict[int, BranchYear]:
-    """Year results of several branches, each member ranked in the branch they ended the year in."""
+def _months_begun(year: int, as_of: datetime.date | None) -> range:
+    as_of = as_of or timezone.localdate()
+    if year != as_of.year:
+        return MONTHS if year < as_of.year else range(0)
+    return range(1, as_of.month + 1)
+
+
+def branches_year_results(
+    branches: list[Organisation], year: int, *, as_of: datetime.date | None = None
+) -> dict[int, BranchYear]:
+    """Year results of several branches, each member ranked in the branch they ended the year in.
+
+    While the year runs, months still to come are left out (not counted at the base score):
+    the year score so far is the average of the months that have begun."""
     branch_ids = [b.pk for b in branches]
     placements = _placements(branch_ids, year)
     member_ids = _member_ids(branch_ids, year)
@@ -231,12 +245,15 @@ def branches_year_results(branches: list[Organisation], year: int) -> dict[int, 
     members = Member.objects.in_bulk(list({p[0] for p in placements}))
     other_ids = {p[1] for p in placements} - set(branch_ids)
     book = _SchemeBook([*branches, *Organisation.objects.filter(pk__in=other_ids)], year)
+    begun = _months_begun(year, as_of)
     by_member = defaultdict(list)
     for placement in placements:
         by_member[placement[0]].append(placement)
     results = {b.pk: BranchYear(b, year, book.current(b.pk), []) for b in branches}
     for member_id, member_placements in by_member.items():
-        member_year = _member_year(members[member_id], member_placements, year, sums, marks, book)
+        member_year = _member_year(
+            members[member_id], member_placements, year, sums, marks, book, begun
+        )
         if member_year.branch.pk in results:
             results[member_year.branch.pk].members.append(member_year)
     for branch_year in results.values():
@@ -245,16 +262,20 @@ def branches_year_results(branches: list[Organisation], year: int) -> dict[int, 
     return results
 
 
-def branch_year_results(branch: Organisation, year: int) -> BranchYear:
-    return branches_year_results([branch], year)[branch.pk]
+def branch_year_results(
+    branch: Organisation, year: int, *, as_of: datetime.date | None = None
+) -> BranchYear:
+    return branches_year_results([branch], year, as_of=as_of)[branch.pk]
 
 
-def member_year_result(member: Member, year: int) -> MemberYear | None:
+def member_year_result(
+    member: Member, year: int, *, as_of: datetime.date | None = None
+) -> MemberYear | None:
     """The member's year as seen in the ranking of the branch they ended that year in."""
     placement = member.placements.filter(_year_bounds(year)).select_related("branch").last()
     if placement is None:
         return None
-    return branch_year_results(placement.branch, year).for_member(member.pk)
+    return branch_year_results(placement.branch, year, as_of=as_of).for_member(member.pk)
 
 
 def member_entries(member: Member, year: int, months: Iterable[int] = MONTHS):

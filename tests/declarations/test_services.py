@@ -10,7 +10,7 @@ from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
 from jifen.errors import DomainError, InvalidState, LimitExceeded, NotPermitted
 from jifen.ledger.models import Entry
 from jifen.scoring.selectors import branch_year_results
-from tests.conftest import YEAR
+from tests.conftest import YEAR, YEAR_END
 from tests.scoring.helpers import give
 
 D = Decimal
@@ -32,7 +32,7 @@ def declare(world, code, points, month=3, *, today=None, **extra):
 
 
 def score(world):
-    return branch_year_results(world.branch, YEAR).for_member(world.member.pk).score
+    return branch_year_results(world.branch, YEAR, as_of=YEAR_END).for_member(world.member.pk).score
 
 
 def test_approved_declaration_becomes_an_entry(world):

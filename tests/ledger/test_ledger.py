@@ -12,7 +12,7 @@ from jifen.ledger.enums import Source
 from jifen.ledger.models import AppendOnlyError, Entry
 from jifen.schemes import services as scheme_services
 from jifen.scoring.selectors import branch_year_results
-from tests.conftest import YEAR
+from tests.conftest import YEAR, YEAR_END
 from tests.scoring.helpers import give
 
 
@@ -114,7 +114,7 @@ def test_a_locked_scheme_needs_a_new_version(world):
     assert error.value.code == "scheme_locked"
     version2 = scheme_services.scheme_new_version(actor=world.admin, scheme=world.scheme)
     scheme_services.scheme_update(actor=world.admin, scheme=version2, base_points=Decimal(50))
-    result = branch_year_results(world.branch, YEAR).for_member(world.member.pk)
+    result = branch_year_results(world.branch, YEAR, as_of=YEAR_END).for_member(world.member.pk)
     # January keeps the 60 it was locked under; the other months use version 2.
     assert result.months[1].score == Decimal(60)
     assert result.months[2].score == Decimal(50)

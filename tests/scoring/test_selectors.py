@@ -12,7 +12,7 @@ from jifen.orgs import services as org_services
 from jifen.orgs.enums import MemberCategory
 from jifen.schemes import services as scheme_services
 from jifen.scoring.selectors import branch_year_results, member_entries, member_year_result
-from tests.conftest import YEAR
+from tests.conftest import YEAR, YEAR_END
 from tests.factories import MemberFactory
 from tests.scoring.helpers import give
 
@@ -20,7 +20,7 @@ D = Decimal
 
 
 def _result(world, member):
-    return branch_year_results(member.branch, YEAR).for_member(member.pk)
+    return branch_year_results(member.branch, YEAR, as_of=YEAR_END).for_member(member.pk)
 
 
 def test_base_only(world):
@@ -28,6 +28,22 @@ def test_base_only(world):
     assert len(result.months) == 12
     assert result.score == D(60)
     assert result.rank == 1
+
+
+def test_months_still_to_come_are_left_out(world):
+    give(world, world.member, 1, "P07", 12)
+    midyear = branch_year_results(world.branch, YEAR, as_of=datetime.date(YEAR, 3, 10))
+    result = midyear.for_member(world.member.pk)
+    assert sorted(result.months) == [1, 2, 3]
+    assert result.score == D(64)  # (72 + 60 + 60) / 3, not divided by twelve
+    next_year = branch_year_results(world.branch, YEAR + 1, as_of=datetime.date(YEAR, 3, 10))
+    assert next_year.for_member(world.member.pk).score is None
+
+
+def test_locked_months_count_even_before_they_begin(world):
+    ledger.month_lock(actor=world.secretary, branch=world.branch, year=YEAR, month=12)
+    result = branch_year_results(world.branch, YEAR, as_of=datetime.date(YEAR, 11, 1))
+    assert sorted(result.for_member(world.member.pk).months) == list(range(1, 13))
 
 
 def test_performance_over_the_cap_and_deductions(world):
@@ -72,12 +88,14 @@ def test_transfer_mid_year_keeps_the_history(world):
         on=datetime.date(YEAR, 6, 15),
     )
     give(world, world.member, 8, "P07", 20)
-    results = branch_year_results(world.other_branch, YEAR)
+    results = branch_year_results(world.other_branch, YEAR, as_of=YEAR_END)
     moved = results.for_member(world.member.pk)
     assert len(moved.months) == 12  # June is counted once, in both branches' placements
     assert moved.score == D("62.5")  # (70 + 80 + 60 × 10) / 12
-    assert branch_year_results(world.branch, YEAR).for_member(world.member.pk) is None
-    assert member_year_result(world.member, YEAR).branch == world.other_branch
+    assert (
+        branch_year_results(world.branch, YEAR, as_of=YEAR_END).for_member(world.member.pk) is None
+    )
+    assert member_year_result(world.member, YEAR, as_of=YEAR_END).branch == world.other_branch
 
 
 def test_ties_share_a_rank_in_the_branch(world):
@@ -85,7 +103,7 @@ def test_ties_share_a_rank_in_the_branch(world):
     third = MemberFactory(branch=world.branch)
     give(world, second, 1, "P07", 12)
     give(world, third, 1, "P07", 12)
-    results = branch_year_results(world.branch, YEAR)
+    results = branch_year_results(world.branch, YEAR, as_of=YEAR_END)
     ranks = {m.member.pk: m.rank for m in results.members}
     assert ranks == {second.pk: 1, third.pk: 1, world.member.pk: 3}
 
@@ -96,7 +114,7 @@ def test_exempt_members_get_no_score_and_no_rank(world):
     scheme_services.scheme_update(
         actor=world.admin, scheme=world.scheme, exempt_categories=[MemberCategory.RETIRED]
     )
-    results = branch_year_results(world.branch, YEAR)
+    results = branch_year_results(world.branch, YEAR, as_of=YEAR_END)
     for member, reason in ((ill, "长期病休"), (retired, "Retired")):
         result = results.for_member(member.pk)
         assert (result.score, result.rank) == (None, None)
@@ -116,7 +134,7 @@ def test_a_reversal_cancels_the_entry(world):
 def test_query_count_does_not_grow_with_members(world):
     def count_queries():
         with CaptureQueriesContext(connection) as ctx:
-            branch_year_results(world.branch, YEAR)
+            branch_year_results(world.branch, YEAR, as_of=YEAR_END)
         return len(ctx.captured_queries)
 
     small = count_queries()

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format messages bench clean
+.PHONY: setup run worker test lint format messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,10 @@ run: setup
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
+# Runs background exports (large 登记表/reports) and purges expired files; one per server is fine.
+worker: setup
+	$(PY) manage.py run_export_jobs
+
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -43,6 +47,7 @@ messages: $(STAMP)
 
 bench: setup
 	$(PY) bench/year_close.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) node_modules jifen/static/vendor var/staticfiles

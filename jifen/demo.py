@@ -94,8 +94,8 @@ def build(year: int, today: datetime.date) -> None:
     )
     members = _roster(users, first, second, rng, year)
     _year_of_work(scheme, members, users, rng, year, today)
-    build_cycle_demo(first, year, users["secretary"], users["reviewer"])
-    build_cycle_demo(second, year, users["secretary2"], users["reviewer"])
+    build_cycle_demo(first, year, users["secretary"], users["reviewer"], today=today)
+    build_cycle_demo(second, year, users["secretary2"], users["reviewer"], today=today)
 
 
 def _roster(users, first, second, rng, year):

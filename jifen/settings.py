@@ -127,6 +127,13 @@ STATICFILES_DIRS = [BASE_DIR / "jifen" / "static"]
 # Uploaded evidence goes to shared storage (a mount common to all app servers in production).
 MEDIA_ROOT = Path(os.environ.get("JIFEN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploads (evidence files, spreadsheets) larger than this are refused before they are read; a
+# reverse proxy in front must allow at least as much.
+JIFEN_MAX_UPLOAD_MB = envint("JIFEN_MAX_UPLOAD_MB", 10)
+# Exports larger than this many rows run in the background worker (manage.py run_export_jobs).
+JIFEN_EXPORT_BACKGROUND_ROWS = envint("JIFEN_EXPORT_BACKGROUND_ROWS", 2000)
+# Finished export files and unconfirmed uploads are kept this long.
+JIFEN_EXPORT_KEEP_HOURS = envint("JIFEN_EXPORT_KEEP_HOURS", 24)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -28,7 +28,7 @@ class CheckedFile:
 
 def max_upload_mb() -> int:
     # Read at each upload so that a deployment (or a test) can change it without a restart.
-    return getattr(settings, "JIFEN_MAX_UPLOAD_MB", 10)
+    return settings.JIFEN_MAX_UPLOAD_MB
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:

@@ -5,6 +5,8 @@ every answer must match the schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -18,6 +20,18 @@ from jifen.wsgi import application
 # The coverage phase ignores max_examples and would take minutes; fuzzing stays bounded.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The raw WSGI app closes "old" database connections around each request; inside a test's
+    transaction that would close the test's own connection on PostgreSQL. django.test.Client
+    prevents the same thing the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

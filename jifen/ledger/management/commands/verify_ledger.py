@@ -10,7 +10,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         entries = Entry.objects.order_by("member_id", "seq").iterator(chunk_size=5000)
-        broken = first_broken_entry(entries)
+        try:
+            broken = first_broken_entry(entries)
+        finally:
+            # Close PostgreSQL's server-side cursor now, inside the transaction that opened it,
+            # not whenever the unfinished iterator happens to be collected.
+            entries.close()
         if broken is not None:
             raise CommandError(
                 _(

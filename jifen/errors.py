@@ -29,3 +29,14 @@ class InvalidState(DomainError):
 
 class LimitExceeded(DomainError):
     code = "limit_exceeded"
+
+
+class RowsRefused(DomainError):
+    """Some rows of a batch are refused and nothing was written; `errors` maps the index of each
+    refused row in the batch to the reason, so that a caller can name the row to its user."""
+
+    code = "rows_refused"
+
+    def __init__(self, errors: dict[int, str]):
+        self.errors = errors
+        super().__init__("; ".join(str(message) for message in errors.values()))

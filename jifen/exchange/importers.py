@@ -1,13 +1,14 @@
-"""What each import reads and how a checked row reaches the roster or the catalogue: always
-through the owning app's service (member_create/member_update, item_save)."""
+"""What each import reads and how checked rows reach the roster or the catalogue: always
+through the owning app's services (member_bulk_create/member_update, item_save)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from jifen.errors import DomainError
+from jifen.errors import DomainError, RowsRefused
 from jifen.exchange import sheets
 from jifen.exchange.sheets import Column, Row
 from jifen.orgs import rules
@@ -120,6 +121,19 @@ ITEM_COLUMNS = [
 ]
 
 
+def _one_by_one(rows: list[Row], apply: Callable[[dict], str]) -> dict[int, str]:
+    """Outcomes of applying each row through its service. The services are atomic themselves:
+    inside the import's transaction each runs in a savepoint, so a refused row leaves nothing
+    behind and the others carry on."""
+    outcomes = {}
+    for row in rows:
+        try:
+            outcomes[row.number] = apply(row.values)
+        except DomainError as error:
+            row.error("", error.message)
+    return outcomes
+
+
 class RosterImporter:
     """Rows are matched on the ID number: a new number creates a member, a known one is updated
     where it differs, so re-importing the same file changes nothing."""
@@ -172,13 +186,39 @@ class RosterImporter:
                 % {"branch": member.branch.name},
             )
 
-    def apply(self, values: dict) -> str:
+    def apply_rows(self, rows: list[Row]) -> dict[int, str]:
+        """New members are created together, in one member_bulk_create; known ones are updated
+        one by one (a changed row is rare)."""
+        new = [row for row in rows if row.values["id_number"] not in self.existing]
+        known = [row for row in rows if row.values["id_number"] in self.existing]
+        return _one_by_one(known, self._update) | self._create(new)
+
+    def _create(self, rows: list[Row]) -> dict[int, str]:
+        # The batch is atomic: when the service refuses some rows nothing is written, so those
+        # rows are reported and the call repeated without them.
+        while rows:
+            try:
+                org_services.member_bulk_create(
+                    actor=self.actor, rows=[self._member_row(row.values) for row in rows]
+                )
+            except RowsRefused as refused:
+                for index, message in refused.errors.items():
+                    rows[index].error("", message)
+                rows = [row for index, row in enumerate(rows) if index not in refused.errors]
+            except DomainError as error:
+                for row in rows:
+                    row.error("", error.message)
+                return {}
+            else:
+                return dict.fromkeys((row.number for row in rows), CREATED)
+        return {}
+
+    def _member_row(self, values: dict) -> dict:
+        return {**values, "branch": self.branches[values["branch"]][0]}
+
+    def _update(self, values: dict) -> str:
         fields = {k: v for k, v in values.items() if k != "branch"}
-        member = self.existing.get(values["id_number"])
-        if member is None:
-            branch = self.branches[values["branch"]][0]
-            org_services.member_create(actor=self.actor, branch=branch, **fields)
-            return CREATED
+        member = self.existing[values["id_number"]]
         changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
         if not changed:
             return UNCHANGED
@@ -208,7 +248,10 @@ class ItemImporter:
             if isinstance(value, Decimal) and value != round(value, 1):
                 row.error(column.label, _("Points have at most one decimal place."))
 
-    def apply(self, values: dict) -> str:
+    def apply_rows(self, rows: list[Row]) -> dict[int, str]:
+        return _one_by_one(rows, self._apply)
+
+    def _apply(self, values: dict) -> str:
         item = self.existing.get(values["code"])
         if item is None:
             scheme_services.item_save(actor=self.actor, scheme=self.scheme, **values)

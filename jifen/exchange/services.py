@@ -76,8 +76,8 @@ def upload_create(*, actor, kind: str, filename: str, content: bytes, scheme=Non
 
 
 def _run(actor, upload: Upload, *, keep_valid: bool) -> Report:
-    """Check every row, then apply each clean one in its own savepoint, so that a row the
-    services refuse is reported and (with keep_valid) the others still go in."""
+    """Check every row, then apply the clean ones; a row the services refuse is reported with
+    its number and (with keep_valid) the others still go in."""
     importer = IMPORTERS[upload.kind](actor, upload.scheme)
     report = Report(rows=list(sheets.read_rows(bytes(upload.content), importer.columns)))
     importer.preload(report.rows)
@@ -85,8 +85,7 @@ def _run(actor, upload: Upload, *, keep_valid: bool) -> Report:
     for row in report.rows:
         importer.check(row)
         _check_duplicate(row, importer, first_seen)
-        if not row.errors:
-            _apply_row(importer, row, report)
+    report.outcomes = importer.apply_rows([row for row in report.rows if not row.errors])
     if report.bad_rows and not keep_valid:
         raise ImportRefused(report)
     return report
@@ -101,15 +100,6 @@ def _check_duplicate(row: Row, importer, first_seen: dict) -> None:
         row.error(label, _("Same as row %(number)d of this file.") % {"number": first_seen[key]})
     else:
         first_seen[key] = row.number
-
-
-def _apply_row(importer, row: Row, report: Report) -> None:
-    # The services are atomic themselves: inside our transaction each runs in a savepoint, so
-    # a refused row leaves nothing behind and the others carry on.
-    try:
-        report.outcomes[row.number] = importer.apply(row.values)
-    except DomainError as error:
-        row.error("", error.message)
 
 
 def upload_preview(*, actor, upload: Upload) -> Report:

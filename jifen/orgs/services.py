@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jifen.audit.services import log_action
-from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.audit.services import BULK_BATCH, log_action, log_actions_bulk
+from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
@@ -72,9 +72,17 @@ def organisation_rename(*, actor, org: Organisation, name: str) -> Organisation:
     return org
 
 
-def _clean_member(member: Member) -> None:
+def _new_member(branch: Organisation, **fields) -> Member:
+    """An unsaved member as the services create it: ID numbers are kept upper-case."""
+    fields["id_number"] = fields.get("id_number", "").upper()
+    return Member(branch=branch, **fields)
+
+
+def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
+    """Validate the member's fields; without `validate_unique` the caller checks the ID number's
+    uniqueness itself (member_bulk_create does it for a whole batch in one query)."""
     try:
-        member.full_clean(exclude=["user", "branch", "group"])
+        member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
     except ValidationError as error:
         messages = [
             f"{member._meta.get_field(field).verbose_name}: {' '.join(errs)}"
@@ -90,6 +98,15 @@ def _check_branch(branch: Organisation) -> None:
         raise DomainError(_("Members belong to a branch (党支部)."))
 
 
+def _placement(member: Member, start: datetime.date | None) -> Placement:
+    return Placement(member=member, branch=member.branch, start=start or member.join_date)
+
+
+def _created_data(member: Member) -> dict:
+    # ID numbers and phones are personal data: the audit log keeps the name only.
+    return {"name": member.name}
+
+
 @transaction.atomic
 def member_create(
     *, actor, branch: Organisation, start: datetime.date | None = None, **fields
@@ -97,15 +114,70 @@ def member_create(
     """Add a member to a branch's roster; their placement starts on `start` (default: join date)."""
     _check_branch(branch)
     _check_admin(actor, branch)
-    fields["id_number"] = fields.get("id_number", "").upper()
-    member = Member(branch=branch, **fields)
+    member = _new_member(branch, **fields)
     _clean_member(member)
     member.save()
-    Placement.objects.create(member=member, branch=branch, start=start or member.join_date)
+    _placement(member, start).save(force_insert=True)
     log_action(
-        "orgs.member.created", actor=actor, obj=member, organisation=branch, name=member.name
+        "orgs.member.created", actor=actor, obj=member, organisation=branch, **_created_data(member)
     )
     return member
+
+
+@transaction.atomic
+def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
+    """Add many members at once, each as member_create would (the roster import): every row is
+    {"branch": …, optional "start": …, **member fields}. The same checks, placements and audit
+    events, in a number of queries that grows with the branches, not with the rows.
+
+    Raises NotPermitted or DomainError for a branch, or RowsRefused naming the index of every
+    refused row; then nothing is written."""
+    for branch in {row["branch"].pk: row["branch"] for row in rows}.values():
+        _check_branch(branch)
+        _check_admin(actor, branch)
+    members = [_new_member(**{k: v for k, v in row.items() if k != "start"}) for row in rows]
+    errors = _invalid_members(members)
+    for index, message in _repeated_id_numbers(members).items():
+        errors.setdefault(index, message)
+    if errors:
+        raise RowsRefused(dict(sorted(errors.items())))
+    Member.objects.bulk_create(members, batch_size=BULK_BATCH)
+    placements = [_placement(m, row.get("start")) for m, row in zip(members, rows, strict=True)]
+    Placement.objects.bulk_create(placements, batch_size=BULK_BATCH)
+    log_actions_bulk(
+        "orgs.member.created",
+        actor=actor,
+        events=[(member, member.branch, _created_data(member)) for member in members],
+    )
+    return members
+
+
+def _invalid_members(members: list[Member]) -> dict[int, str]:
+    errors = {}
+    for index, member in enumerate(members):
+        try:
+            _clean_member(member, validate_unique=False)
+        except DomainError as error:
+            errors[index] = error.message
+    return errors
+
+
+def _repeated_id_numbers(members: list[Member]) -> dict[int, str]:
+    """ID numbers already in the roster (one query for the whole batch) or given twice in it;
+    the message masks the number, as everywhere it is shown."""
+    numbers = {member.id_number for member in members}
+    taken = set(Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    errors, seen = {}, set()
+    for index, member in enumerate(members):
+        if member.id_number in taken:
+            message = _("The ID number %(number)s is already in the roster.")
+        elif member.id_number in seen:
+            message = _("The ID number %(number)s appears more than once in this batch.")
+        else:
+            seen.add(member.id_number)
+            continue
+        errors[index] = message % {"number": member.id_number_masked}
+    return errors
 
 
 @transaction.atomic

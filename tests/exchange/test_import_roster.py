@@ -168,22 +168,75 @@ def test_duplicate_rows_are_reported_not_imported_twice(world):
 
 
 def test_a_failure_inside_the_service_rolls_the_whole_import_back(world, monkeypatch):
-    from jifen.errors import DomainError
+    from jifen.errors import RowsRefused
     from jifen.orgs import services as org_services
 
-    real = org_services.member_create
+    real = org_services.member_bulk_create
 
-    def refuse_second(**kwargs):
-        if kwargs["name"] == "赵六":
-            raise DomainError("拒绝")
-        return real(**kwargs)
+    def refuse_zhao(*, actor, rows):
+        refused = {i: "拒绝" for i, row in enumerate(rows) if row["name"] == "赵六"}
+        if refused:
+            raise RowsRefused(refused)
+        return real(actor=actor, rows=rows)
 
-    monkeypatch.setattr(org_services, "member_create", refuse_second)
+    monkeypatch.setattr(org_services, "member_bulk_create", refuse_zhao)
     rows = [roster_row("王五", valid_id_number(90001)), roster_row("赵六", valid_id_number(90002))]
     with pytest.raises(services.ImportRefused) as refused:
         services.upload_import(actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, rows)))
     assert refused.value.report.rows[1].errors == [("", "拒绝")]
+    assert refused.value.report.outcomes == {2: CREATED}
     assert not Member.objects.filter(name="王五").exists()
+
+
+def test_a_row_the_bulk_service_refuses_is_named_and_the_others_kept(world, monkeypatch):
+    from jifen.orgs import services as org_services
+
+    # A member added while the file was checked: the service's own uniqueness check finds it.
+    def preload_nothing(importer, rows):
+        pass
+
+    rows = [
+        roster_row("王五", valid_id_number(90001)),
+        roster_row("赵六", world.member.id_number),
+        roster_row("钱七", valid_id_number(90003)),
+    ]
+    upload = _upload(world, xlsx(ROSTER_HEADER, rows))
+    calls = []
+    real = org_services.member_bulk_create
+    monkeypatch.setattr(
+        org_services,
+        "member_bulk_create",
+        lambda **kwargs: calls.append(len(kwargs["rows"])) or real(**kwargs),
+    )
+    monkeypatch.setattr("jifen.exchange.importers.RosterImporter.preload", preload_nothing)
+    report = services.upload_import(actor=world.admin, upload=upload, keep_valid=True)
+    assert report.outcomes == {2: CREATED, 4: CREATED}
+    ((column, message),) = _errors_of(report, 3)
+    assert column == "" and world.member.id_number_masked in message
+    assert world.member.id_number not in message
+    assert calls == [3, 2]
+    assert set(Member.objects.filter(name__in=["王五", "钱七"]).values_list("name", flat=True)) == {
+        "王五",
+        "钱七",
+    }
+
+
+def _errors_of(report, number):
+    return next(row.errors for row in report.rows if row.number == number)
+
+
+def test_new_rows_are_created_in_one_call_and_audited(world, monkeypatch):
+    from jifen.orgs import services as org_services
+
+    monkeypatch.setattr(org_services, "member_create", pytest.fail)
+    rows = [roster_row(f"党员{n}", valid_id_number(90010 + n)) for n in range(5)]
+    report = services.upload_import(
+        actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, rows))
+    )
+    assert report.count(CREATED) == 5
+    events = AuditEvent.objects.filter(action="orgs.member.created")
+    assert sorted(e.data["name"] for e in events) == [f"党员{n}" for n in range(5)]
+    assert {e.organisation_id for e in events} == {world.branch.pk}
 
 
 def test_only_the_uploader_confirms(world):

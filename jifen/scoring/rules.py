@@ -37,14 +37,18 @@ class MonthScore(NamedTuple):
         return self.base + self.performance_counted + self.deductions < 0
 
 
+def month_points(base, cap, performance, deductions):
+    """基础分 + 履职分 (capped) − 扣分, never below zero (扣完为止). Numbers of one kind:
+    Decimals, or integer tenths when a whole organisation is computed at once."""
+    return max(base + min(performance, cap) + deductions, 0)
+
+
 def month_score(
     base: Decimal, cap: Decimal, performance: Decimal, deductions: Decimal
 ) -> MonthScore:
-    """基础分 + 履职分 (capped) − 扣分, never below zero (扣完为止)."""
-    counted = min(performance, cap)
-    return MonthScore(
-        base, performance, counted, deductions, max(base + counted + deductions, ZERO)
-    )
+    """A month's score with the parts that make it up, for the explanation."""
+    score = month_points(base, cap, performance, deductions)
+    return MonthScore(base, performance, min(performance, cap), deductions, Decimal(score))
 
 
 def year_score(

@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, F, IntegerField, Max, Q, Subquery, Sum
+from django.db.models import F, IntegerField, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -29,7 +30,8 @@ MONTHS = range(1, 13)
 class MemberYear:
     member: Member
     branch: Organisation
-    months: dict[int, MonthScore] = field(default_factory=dict)
+    # month → (base, cap, performance, deductions) in tenths of a point; `months` explains them.
+    month_tenths: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     commendation: Decimal = ZERO
     vetoed: bool = False
     exempt_reason: str = ""
@@ -42,6 +44,13 @@ class MemberYear:
     @property
     def exempt(self) -> bool:
         return bool(self.exempt_reason)
+
+    @cached_property
+    def months(self) -> dict[int, MonthScore]:
+        return {
+            month: rules.month_score(*(Decimal(v).scaleb(-1) for v in values))
+            for month, values in self.month_tenths.items()
+        }
 
     def period_score(self, months: Iterable[int]) -> Decimal | None:
         """The average monthly score over the months of a period the member belonged to."""
@@ -89,9 +98,10 @@ def _tenths(category: str):
     return Coalesce(Cast(Sum(F("points") * 10, filter=Q(category=category)), IntegerField()), 0)
 
 
-def _month_sums(member_ids: Subquery, year: int) -> dict[tuple[int, int], tuple[Decimal, Decimal]]:
+def _month_sums(member_ids: Subquery, year: int) -> dict[tuple[int, int], tuple[int, int]]:
     rows = (
         Entry.objects.filter(year=year, member_id__in=member_ids)
+        .order_by()  # no sort: the rows go into a dict
         .values("member_id", "month")
         .annotate(
             performance=_tenths(ItemCategory.PERFORMANCE),
@@ -99,30 +109,30 @@ def _month_sums(member_ids: Subquery, year: int) -> dict[tuple[int, int], tuple[
         )
         .values_list("member_id", "month", "performance", "deductions")
     )
-    return {
-        (m, month): (Decimal(perf).scaleb(-1), Decimal(ded).scaleb(-1))
-        for m, month, perf, ded in rows
-    }
+    return {(m, month): (perf, ded) for m, month, perf, ded in rows}
 
 
-def _year_marks(member_ids: Subquery, year: int) -> dict[int, tuple[Decimal, int]]:
-    """Highest live commendation and number of live vetoes, per member."""
-    rows = (
+def _year_marks(year: int) -> dict[int, tuple[Decimal, int]]:
+    """Highest live commendation and number of live vetoes, per member.
+
+    They are rare: all of the year's are read through the category index, and corrections are
+    matched here rather than by a self-join, which would walk the whole ledger."""
+    rows = list(
         Entry.objects.filter(
-            year=year,
-            member_id__in=member_ids,
-            reverses__isnull=True,
-            reversal__isnull=True,
-            category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO],
-        )
-        .values("member_id")
-        .annotate(
-            top=Max("points", filter=Q(category=ItemCategory.COMMENDATION)),
-            vetoes=Count("pk", filter=Q(category=ItemCategory.VETO)),
-        )
-        .values_list("member_id", "top", "vetoes")
+            year=year, category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO]
+        ).values_list("pk", "member_id", "category", "points", "reverses_id")
     )
-    return {member_id: (top or ZERO, vetoes) for member_id, top, vetoes in rows}
+    corrected = {row[4] for row in rows if row[4]}
+    marks = defaultdict(lambda: (ZERO, 0))
+    for pk, member_id, category, points, reverses_id in rows:
+        if reverses_id or pk in corrected:
+            continue
+        top, vetoes = marks[member_id]
+        if category == ItemCategory.VETO:
+            marks[member_id] = (top, vetoes + 1)
+        else:
+            marks[member_id] = (max(top, points), vetoes)
+    return marks
 
 
 class _SchemeBook:
@@ -141,6 +151,10 @@ class _SchemeBook:
         }
 
         self.newest = {pk: pick_scheme(self.schemes, b) for pk, b in self.branches.items()}
+        self.tenths = {
+            scheme.pk: (int(scheme.base_points * 10), int(scheme.performance_cap * 10))
+            for scheme in [*self.schemes, *self.locked.values()]
+        }
 
     def current(self, branch_id: int) -> Scheme | None:
         return self.newest[branch_id]
@@ -183,23 +197,21 @@ def _member_year(member, placements, year, sums, marks, book: _SchemeBook, begun
         # A month that has not begun yet counts only once it is locked (a closed year).
         if scheme is None or (month not in begun and (branch_id, month) not in book.locked):
             continue
-        performance, deductions = sums.get((member.pk, month), (ZERO, ZERO))
-        result.months[month] = rules.month_score(
-            scheme.base_points, scheme.performance_cap, performance, deductions
-        )
+        performance, deductions = sums.get((member.pk, month), (0, 0))
+        result.month_tenths[month] = (*book.tenths[scheme.pk], performance, deductions)
     scheme = book.current(final_branch_id)
     top, vetoes = marks.get(member.pk, (ZERO, 0))
     result.vetoed = vetoes > 0
     if scheme is not None:
         result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
         result.exempt_reason = _exempt_reason(member, scheme)
-        result.divisor = len(result.months) if scheme.divisor == Divisor.MONTHS_BELONGED else 12
-        if not result.exempt and result.months:
+        belonged = len(result.month_tenths)
+        result.divisor = belonged if scheme.divisor == Divisor.MONTHS_BELONGED else 12
+        if not result.exempt and belonged:
+            # Summed in integer tenths: exact, and far cheaper than Decimals at this volume.
+            total = sum(rules.month_points(*values) for values in result.month_tenths.values())
             result.score = rules.year_score(
-                [m.score for m in result.months.values()],
-                result.divisor,
-                result.commendation,
-                result.vetoed,
+                [Decimal(total).scaleb(-1)], result.divisor, result.commendation, result.vetoed
             )
     return result
 
@@ -241,7 +253,7 @@ def branches_year_results(
     branch_ids = [b.pk for b in branches]
     placements = _placements(branch_ids, year)
     member_ids = _member_ids(branch_ids, year)
-    sums, marks = _month_sums(member_ids, year), _year_marks(member_ids, year)
+    sums, marks = _month_sums(member_ids, year), _year_marks(year)
     members = Member.objects.in_bulk(list({p[0] for p in placements}))
     other_ids = {p[1] for p in placements} - set(branch_ids)
     book = _SchemeBook([*branches, *Organisation.objects.filter(pk__in=other_ids)], year)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from jifen.errors import DomainError
 from jifen.orgadmin import forms, selectors
-from jifen.orgadmin import services as admin_services
 from jifen.orgs import services as org_services
 from jifen.schemes import services as scheme_services
 
@@ -238,7 +237,7 @@ def member_account(request, pk):
     done = _submit(
         request,
         create,
-        lambda **fields: admin_services.member_account_create(
+        lambda **fields: org_services.member_account_create(
             actor=request.user, member=member, **fields
         ),
         _("The user account was created and linked."),
@@ -373,7 +372,7 @@ def commendation_level_edit(request, pk):
     saved = _submit(
         request,
         form,
-        lambda **data: admin_services.commendation_level_update(
+        lambda **data: scheme_services.commendation_level_update(
             actor=request.user, level=level, **data
         ),
         _("The commendation level was saved."),
@@ -392,7 +391,7 @@ def grade_level_edit(request, pk):
     saved = _submit(
         request,
         form,
-        lambda **data: admin_services.grade_level_update(actor=request.user, level=level, **data),
+        lambda **data: scheme_services.grade_level_update(actor=request.user, level=level, **data),
         _("The grade was saved."),
     )
     if saved:

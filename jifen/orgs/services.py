@@ -3,6 +3,8 @@ checks permission and state, and writes an audit event."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -290,3 +292,24 @@ def role_revoke(*, actor, role: Role) -> None:
         kind=role.kind,
     )
     role.delete()
+
+
+@transaction.atomic
+def member_account_create(*, actor, member: Member, username: str, password: str):
+    """Create a login for a member who has none and link it; the member signs in with it."""
+    if not rules.can_administer(actor, member.branch):
+        raise NotPermitted()
+    if member.user_id is not None:
+        raise InvalidState(_("This member already has a user account."))
+    users = get_user_model()
+    if users.objects.filter(username=username).exists():
+        raise DomainError(_("The user name %s is taken.") % username)
+    user = users(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), code="weak_password") from error
+    user.set_password(password)
+    user.save()
+    log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
+    return member_link_user(actor=actor, member=member, user=user)

@@ -1,6 +1,8 @@
 """Changes to scoring schemes. A scheme under which a month is locked is frozen: changes go
 into a new version, so that locked months keep the rules they were scored under."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -198,3 +200,63 @@ def scheme_new_version(*, actor, scheme: Scheme) -> Scheme:
         from_version=scheme.version,
     )
     return copy
+
+
+@transaction.atomic
+def commendation_level_update(
+    *, actor, level: CommendationLevel, name: str, points: Decimal
+) -> CommendationLevel:
+    _check_admin(actor, level.scheme.organisation)
+    _check_editable(level.scheme)
+    if points < 0:
+        raise DomainError(_("Points cannot be negative."))
+    level.name, level.points = name, points
+    level.save(update_fields=["name", "points"])
+    log_action(
+        "schemes.commendation_level.updated",
+        actor=actor,
+        obj=level,
+        organisation=level.scheme.organisation,
+        name=name,
+        points=str(points),
+    )
+    return level
+
+
+@transaction.atomic
+def grade_level_update(
+    *,
+    actor,
+    level: GradeLevel,
+    name: str,
+    min_score: Decimal | None,
+    rank_rule: str,
+    rank_share: Decimal | None,
+    rank_mode: str,
+) -> GradeLevel:
+    """Change one step of the grade scale; its order and whether it is the unqualified grade
+    (given after a veto) stay as the preset made them."""
+    _check_admin(actor, level.scheme.organisation)
+    _check_editable(level.scheme)
+    if min_score is not None and min_score < 0:
+        raise DomainError(_("The minimum year score cannot be negative."))
+    if rank_rule and not (rank_share is not None and 0 < rank_share <= 1):
+        raise DomainError(_("A rank condition needs a share of the ranking between 0 and 1."))
+    fields = {
+        "name": name,
+        "min_score": min_score,
+        "rank_rule": rank_rule,
+        "rank_share": rank_share if rank_rule else None,
+        "rank_mode": rank_mode,
+    }
+    for key, value in fields.items():
+        setattr(level, key, value)
+    level.save(update_fields=list(fields))
+    log_action(
+        "schemes.grade_level.updated",
+        actor=actor,
+        obj=level,
+        organisation=level.scheme.organisation,
+        **{key: str(value) for key, value in fields.items()},
+    )
+    return level

@@ -86,6 +86,10 @@ def _placements(branch_ids: list[int], year: int) -> list[tuple]:
     )
 
 
+def _members(placements: list[tuple]) -> dict[int, Member]:
+    return Member.objects.in_bulk(list({p[0] for p in placements}))
+
+
 def _member_ids(branch_ids: list[int], year: int) -> Subquery:
     return Subquery(
         Placement.objects.filter(_year_bounds(year), branch_id__in=branch_ids).values("member_id")
@@ -118,9 +122,9 @@ def _year_marks(year: int) -> dict[int, tuple[Decimal, int]]:
     They are rare: all of the year's are read through the category index, and corrections are
     matched here rather than by a self-join, which would walk the whole ledger."""
     rows = list(
-        Entry.objects.filter(
-            year=year, category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO]
-        ).values_list("pk", "member_id", "category", "points", "reverses_id")
+        Entry.objects.filter(year=year, category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO])
+        .order_by()  # the default order would walk the (member, seq) index over every row
+        .values_list("pk", "member_id", "category", "points", "reverses_id")
     )
     corrected = {row[4] for row in rows if row[4]}
     marks = defaultdict(lambda: (ZERO, 0))
@@ -254,7 +258,7 @@ def branches_year_results(
     placements = _placements(branch_ids, year)
     member_ids = _member_ids(branch_ids, year)
     sums, marks = _month_sums(member_ids, year), _year_marks(year)
-    members = Member.objects.in_bulk(list({p[0] for p in placements}))
+    members = _members(placements)
     other_ids = {p[1] for p in placements} - set(branch_ids)
     book = _SchemeBook([*branches, *Organisation.objects.filter(pk__in=other_ids)], year)
     begun = _months_begun(year, as_of)

@@ -172,7 +172,7 @@ def run(members: int, per_month: int) -> None:
         f"year computation {min(orm_times):.2f} s; hand-written SQL {min(sql_times):.2f} s; "
         f"ratio {min(orm_times) / min(sql_times):.2f} (best of {ROUNDS} rounds each)"
     )
-    scored = {m.member.pk: m.score for r in results.values() for m in r.members}
+    scored = {m.member_id: m.score for r in results.values() for m in r.members}
     raw = {member_id: Decimal(str(score)).quantize(Decimal("0.1")) for member_id, score in rows}
     mismatches = sum(1 for pk, score in scored.items() if abs(score - raw[pk]) > Decimal("0.1"))
     print(

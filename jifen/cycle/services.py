@@ -193,18 +193,18 @@ def _register_rows(quarter: Quarter) -> list[RegisterRow]:
         for result in branch_year_results(quarter.branch, quarter.year).members
         if set(result.months) & set(quarter.months)
     ]
-    scores = {r.member.pk: r.period_score(quarter.months) for r in results if not r.exempt}
+    scores = {r.member_id: r.period_score(quarter.months) for r in results if not r.exempt}
     ranks = competition_ranks({pk: s for pk, s in scores.items() if s is not None})
     return [
         RegisterRow(
             quarter=quarter,
-            member=result.member,
+            member_id=result.member_id,
             month_scores=[
                 str(result.months[m].score) if m in result.months and not result.exempt else None
                 for m in quarter.months
             ],
-            score=scores.get(result.member.pk),
-            rank=ranks.get(result.member.pk),
+            score=scores.get(result.member_id),
+            rank=ranks.get(result.member_id),
             exempt_reason=result.exempt_reason,
         )
         for result in results
@@ -534,13 +534,13 @@ def _grade_row(year_result: YearResult, result, top, bottom, count, kept) -> Mem
     bottom_ranked = bool(rank and bottom and rank_condition_met(bottom, rank, count))
     return MemberGrade(
         year_result=year_result,
-        member=result.member,
+        member_id=result.member_id,
         score=result.score,
         rank=rank,
         suggested_grade_code=suggested,
         suggested_grade_name=result.grade.name if result.grade else "",
         flagged=result.grade_flagged,
-        **_kept_decision(kept.get(result.member.pk), suggested, result.exempt),
+        **_kept_decision(kept.get(result.member_id), suggested, result.exempt),
         # The bottom of the ranking is never eligible for awards (reading.md), even in a
         # branch so small that one member fills both shares.
         award_candidate=bool(

@@ -121,7 +121,7 @@ def monthly_trend(members: list[MemberYear], last_month: int) -> list[tuple[int,
 def _ranking(results: list[BranchYear]) -> list[MemberYear]:
     """Ranked members first, by score; the exempt and those without a score after them."""
     members = [m for result in results for m in result.members]
-    return sorted(members, key=lambda m: (m.score is None, -(m.score or 0), m.member.name))
+    return sorted(members, key=lambda m: (m.score is None, -(m.score or 0), m.name))
 
 
 def _review_due(scheme: Scheme, year: int, month: int) -> datetime.date:

@@ -75,8 +75,6 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "member", "month"]),
-            # Commendations and vetoes are rare: the year computation finds them by category.
-            models.Index(fields=["year", "category"]),
         ]
 
     def __str__(self) -> str:

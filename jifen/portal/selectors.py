@@ -74,7 +74,7 @@ class Overview:
 
 def _period(branch_year: BranchYear, member: Member, months: list[int]) -> PeriodScore:
     scores = {
-        m.member.pk: m.period_score(months)
+        m.member_id: m.period_score(months)
         for m in branch_year.members
         if not m.exempt and m.period_score(months) is not None
     }

@@ -1,21 +1,27 @@
 """Scores for whole branches at once, in a fixed number of queries whatever their size.
 
-The ledger is summed per member and month in the database; the caps, the floor, the divisor,
-ranks and grades are then applied in memory to those few rows per member.
+The database sums the ledger per member and month, applies the monthly cap and floor under the
+base and cap most months share, and adds up each member's months: one row per member comes
+back. The divisor, commendation, veto, ranks and grades are applied in memory to those rows.
+The month-by-month detail (for explanations, quarter scores, and the rare months under other
+numbers) is read per member and month, once for a whole result, only when first asked for.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import F, IntegerField, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from jifen.ledger.models import Entry, MonthLock
+from jifen.orgs.enums import MemberCategory
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes.enums import Divisor, ItemCategory
 from jifen.schemes.models import Scheme
@@ -28,10 +34,11 @@ MONTHS = range(1, 13)
 
 @dataclass
 class MemberYear:
-    member: Member
+    member_id: int
+    name: str
     branch: Organisation
-    # month → (base, cap, performance, deductions) in tenths of a point; `months` explains them.
-    month_tenths: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    # month → (base, cap) in tenths of a point, for each month the year counts.
+    plan: dict[int, tuple[int, int]] = field(default_factory=dict)
     commendation: Decimal = ZERO
     vetoed: bool = False
     exempt_reason: str = ""
@@ -40,10 +47,21 @@ class MemberYear:
     rank: int | None = None
     grade: GradeStep | None = None
     grade_flagged: bool = False
+    roster: "_Roster | None" = field(default=None, repr=False, compare=False)
+    sums: "_MonthSums | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def member(self) -> Member:
+        return self.roster.members[self.member_id]
 
     @property
     def exempt(self) -> bool:
         return bool(self.exempt_reason)
+
+    @cached_property
+    def month_tenths(self) -> dict[int, tuple[int, int, int, int]]:
+        """month → (base, cap, performance, deductions) in tenths of a point."""
+        return {m: (*rule, *self.sums.get(self.member_id, m)) for m, rule in self.plan.items()}
 
     @cached_property
     def months(self) -> dict[int, MonthScore]:
@@ -66,7 +84,7 @@ class BranchYear:
     members: list[MemberYear]
 
     def for_member(self, member_id: int) -> MemberYear | None:
-        return next((m for m in self.members if m.member.pk == member_id), None)
+        return next((m for m in self.members if m.member_id == member_id), None)
 
 
 def _year_bounds(year: int) -> Q:
@@ -75,76 +93,144 @@ def _year_bounds(year: int) -> Q:
     )
 
 
-def _placements(branch_ids: list[int], year: int) -> list[tuple]:
-    """(member, branch, start, end) of every placement in the year of the members who belonged
-    to these branches in it, ordered by member and start. Plain tuples: at the size of a whole
-    organisation, model instances per placement cost more than the arithmetic."""
+def _placements(member_ids: Subquery, year: int) -> list[tuple]:
+    """(member, branch, start, end, name, category, exempt reason) of every placement in the
+    year of these members, ordered by member and start. Plain tuples: at the size of a whole
+    organisation, model instances cost more than the arithmetic."""
     return list(
-        Placement.objects.filter(_year_bounds(year), member_id__in=_member_ids(branch_ids, year))
+        Placement.objects.filter(_year_bounds(year), member_id__in=member_ids)
         .order_by("member_id", "start")
-        .values_list("member_id", "branch_id", "start", "end")
+        .values_list(
+            "member_id",
+            "branch_id",
+            "start",
+            "end",
+            "member__name",
+            "member__category",
+            "member__exempt_reason",
+        )
     )
 
 
-def _members(placements: list[tuple]) -> dict[int, Member]:
-    return Member.objects.in_bulk(list({p[0] for p in placements}))
+class _Roster:
+    """The members of a result as model instances, read in one query when a page first asks for
+    one: the computation itself needs only a few of their columns."""
+
+    def __init__(self, member_ids: Subquery):
+        self.member_ids = member_ids
+
+    @cached_property
+    def members(self) -> dict[int, Member]:
+        return Member.objects.filter(pk__in=self.member_ids).order_by().in_bulk()
 
 
 def _member_ids(branch_ids: list[int], year: int) -> Subquery:
     return Subquery(
-        Placement.objects.filter(_year_bounds(year), branch_id__in=branch_ids).values("member_id")
+        Placement.objects.filter(_year_bounds(year), branch_id__in=branch_ids)
+        .order_by()
+        .values("member_id")
     )
 
 
-def _tenths(category: str):
-    # Points have one decimal place: summing tenths as integers spares a Decimal conversion per
-    # row, which at a whole organisation's size costs more than the query itself.
-    return Coalesce(Cast(Sum(F("points") * 10, filter=Q(category=category)), IntegerField()), 0)
+def _ledger_scope(branch_ids: list[int], member_ids: Subquery, year: int) -> Q:
+    """The entries of these branches' members. When everyone placed anywhere in the year is in
+    these branches (a whole organisation's year), no filter: it would keep every row, and
+    PostgreSQL pays a join per entry for it."""
+    outside = Placement.objects.filter(_year_bounds(year)).exclude(branch_id__in=branch_ids)
+    return Q(member_id__in=member_ids) if outside.exists() else Q()
 
 
-def _month_sums(member_ids: Subquery, year: int) -> dict[tuple[int, int], tuple[int, int]]:
-    rows = (
-        Entry.objects.filter(year=year, member_id__in=member_ids)
-        .order_by()  # no sort: the rows go into a dict
+def _tenths(aggregate):
+    # Points have one decimal place: integer tenths spare a Decimal conversion per row, which
+    # at a whole organisation's size costs more than the query itself. Scaled after summing,
+    # so that the database does no per-row arithmetic.
+    return Coalesce(Cast(Round(aggregate * 10), IntegerField()), 0)
+
+
+def _live(category: str) -> Q:
+    # A correction and the entry it corrects cancel out. Tested only on the rare rows of the
+    # category, so the subquery does not run for the bulk of the ledger.
+    return Q(category=category, reverses__isnull=True) & ~Q(
+        Exists(Entry.objects.filter(reverses=OuterRef("pk")))
+    )
+
+
+def _month_sums(scope: Q, year: int):
+    """Per member and month, in tenths of a point: performance and deductions as summed, the
+    highest live commendation, and the number of live vetoes."""
+    return (
+        Entry.objects.filter(scope, year=year)
+        .order_by()  # no sort: the rows are summed again or go into a dict
         .values("member_id", "month")
         .annotate(
-            performance=_tenths(ItemCategory.PERFORMANCE),
-            deductions=_tenths(ItemCategory.DEDUCTION),
+            performance=_tenths(Sum("points", filter=Q(category=ItemCategory.PERFORMANCE))),
+            deductions=_tenths(Sum("points", filter=Q(category=ItemCategory.DEDUCTION))),
+            commendation=_tenths(Max("points", filter=_live(ItemCategory.COMMENDATION))),
+            vetoes=Count("pk", filter=_live(ItemCategory.VETO)),
         )
-        .values_list("member_id", "month", "performance", "deductions")
+        .values_list("member_id", "month", "performance", "deductions", "commendation", "vetoes")
     )
-    return {(m, month): (perf, ded) for m, month, perf, ded in rows}
 
 
-def _year_marks(year: int) -> dict[int, tuple[Decimal, int]]:
-    """Highest live commendation and number of live vetoes, per member.
+class _Totals(NamedTuple):
+    delta: int  # Σ (month points − base) over the months with entries, in tenths
+    months: int  # a bit per month with entries: bit 0 is January
+    commendation: int  # the highest live commendation, in tenths
+    vetoes: int
 
-    They are rare: all of the year's are read through the category index, and corrections are
-    matched here rather than by a self-join, which would walk the whole ledger."""
-    rows = list(
-        Entry.objects.filter(year=year, category__in=[ItemCategory.COMMENDATION, ItemCategory.VETO])
-        .order_by()  # the default order would walk the (member, seq) index over every row
-        .values_list("pk", "member_id", "category", "points", "reverses_id")
+
+NO_ENTRIES = _Totals(0, 0, 0, 0)
+
+
+def _member_totals(scope: Q, year: int, rule: tuple[int, int]) -> dict:
+    """Each member's months added up in the database under one base and cap (in tenths).
+
+    Summing capped monthly sums takes a query around the grouped one, which the ORM cannot
+    express: the inner query is the ORM's, the outer one is written here. A month's points
+    less the base, max(base + min(performance, cap) + deductions, 0) − base, is
+    max(min(performance, cap) + deductions, −base)."""
+    inner, params = _month_sums(scope, year).query.sql_with_params()
+    least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+    base, cap = rule
+    sql = (
+        f"SELECT member_id, SUM({greatest}({least}(performance, %s) + deductions, %s)),"
+        " SUM(1 << (month - 1)), MAX(commendation), SUM(vetoes)"
+        f" FROM ({inner}) AS months GROUP BY member_id"
     )
-    corrected = {row[4] for row in rows if row[4]}
-    marks = defaultdict(lambda: (ZERO, 0))
-    for pk, member_id, category, points, reverses_id in rows:
-        if reverses_id or pk in corrected:
-            continue
-        top, vetoes = marks[member_id]
-        if category == ItemCategory.VETO:
-            marks[member_id] = (top, vetoes + 1)
-        else:
-            marks[member_id] = (max(top, points), vetoes)
-    return marks
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cap, -base, *params])
+        return {row[0]: _Totals(*row[1:]) for row in cursor.fetchall()}
+
+
+class _MonthSums:
+    """Performance and deductions per member and month, read in one query for every member of a
+    result the first time any month is explained."""
+
+    def __init__(self, scope: Q, year: int):
+        self.scope, self.year = scope, year
+
+    @cached_property
+    def rows(self) -> dict[tuple[int, int], tuple[int, int]]:
+        return {(m, month): (p, d) for m, month, p, d, *_ in _month_sums(self.scope, self.year)}
+
+    def get(self, member_id: int, month: int) -> tuple[int, int]:
+        return self.rows.get((member_id, month), (0, 0))
+
+
+class _Plan(NamedTuple):
+    months: dict[int, tuple[int, int]]  # month → (base, cap) in tenths, for the counted months
+    base_total: int
+    common_mask: int  # a bit per month counted under the book's common base and cap
 
 
 class _SchemeBook:
     """Which scheme applies to a branch's month: the one it was locked under, else the newest.
-    Worked out once per branch: a whole organisation asks the same few questions many times."""
+    Worked out once per branch, and each member's plan of counted months once per shape of
+    placements: a whole organisation asks the same few questions many times."""
 
-    def __init__(self, branches: Iterable[Organisation], year: int):
+    def __init__(self, branches: Iterable[Organisation], year: int, begun: range):
         self.branches = {b.pk: b for b in branches}
+        self.begun = begun
         ancestor_ids = {i for b in self.branches.values() for i in b.ancestor_ids}
         self.schemes = list(
             schemes_for_year(list(ancestor_ids), year).prefetch_related("grade_levels")
@@ -159,12 +245,34 @@ class _SchemeBook:
             scheme.pk: (int(scheme.base_points * 10), int(scheme.performance_cap * 10))
             for scheme in [*self.schemes, *self.locked.values()]
         }
+        in_force = Counter(self.tenths[s.pk] for s in self.newest.values() if s is not None)
+        # The base and cap the database sums each member's year with: those most branches use.
+        self.common = in_force.most_common(1)[0][0] if in_force else (0, 0)
+        self._plans = {}
 
     def current(self, branch_id: int) -> Scheme | None:
         return self.newest[branch_id]
 
     def for_month(self, branch_id: int, month: int) -> Scheme | None:
         return self.locked.get((branch_id, month)) or self.newest[branch_id]
+
+    def plan(self, spans: tuple[tuple[int, range], ...]) -> _Plan:
+        if spans not in self._plans:
+            self._plans[spans] = self._make_plan(spans)
+        return self._plans[spans]
+
+    def _make_plan(self, spans) -> _Plan:
+        months = {}
+        for month, branch_id in _month_branches(spans).items():
+            scheme = self.for_month(branch_id, month)
+            # A month that has not begun yet counts only once it is locked (a closed year).
+            if scheme is None or (
+                month not in self.begun and (branch_id, month) not in self.locked
+            ):
+                continue
+            months[month] = self.tenths[scheme.pk]
+        common = sum(1 << (m - 1) for m, rule in months.items() if rule == self.common)
+        return _Plan(months, sum(base for base, _ in months.values()), common)
 
 
 def _grade_steps(scheme: Scheme | None) -> list[GradeStep]:
@@ -184,57 +292,46 @@ def _months_in_year(start: datetime.date, end: datetime.date | None, year: int) 
     return range(first, last + 1)
 
 
-def _month_branches(placements: list[tuple], year: int) -> dict[int, int]:
+def _month_branches(spans: Iterable[tuple[int, range]]) -> dict[int, int]:
     """Month → branch id the member belonged to (the later placement wins a shared month)."""
-    owner = {}
-    for _, branch_id, start, end in placements:
-        for month in _months_in_year(start, end, year):
-            owner[month] = branch_id
-    return owner
+    return {month: branch_id for branch_id, months in spans for month in months}
 
 
-def _member_year(member, placements, year, sums, marks, book: _SchemeBook, begun) -> MemberYear:
-    final_branch_id = placements[-1][1]
-    result = MemberYear(member=member, branch=book.branches[final_branch_id])
-    for month, branch_id in _month_branches(placements, year).items():
-        scheme = book.for_month(branch_id, month)
-        # A month that has not begun yet counts only once it is locked (a closed year).
-        if scheme is None or (month not in begun and (branch_id, month) not in book.locked):
-            continue
-        performance, deductions = sums.get((member.pk, month), (0, 0))
-        result.month_tenths[month] = (*book.tenths[scheme.pk], performance, deductions)
-    scheme = book.current(final_branch_id)
-    top, vetoes = marks.get(member.pk, (ZERO, 0))
-    result.vetoed = vetoes > 0
-    if scheme is not None:
-        result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
-        result.exempt_reason = _exempt_reason(member, scheme)
-        belonged = len(result.month_tenths)
-        result.divisor = belonged if scheme.divisor == Divisor.MONTHS_BELONGED else 12
-        if not result.exempt and belonged:
-            # Summed in integer tenths: exact, and far cheaper than Decimals at this volume.
-            total = sum(rules.month_points(*values) for values in result.month_tenths.values())
-            result.score = rules.year_score(
-                [Decimal(total).scaleb(-1)], result.divisor, result.commendation, result.vetoed
-            )
-    return result
+def _total_tenths(result: MemberYear, plan: _Plan, totals: _Totals) -> int:
+    if totals.months & ~plan.common_mask == 0:
+        return plan.base_total + totals.delta
+    # Entries in a month under another base or cap, or in a month the year does not count:
+    # worked out month by month.
+    return sum(rules.month_points(*values) for values in result.month_tenths.values())
 
 
-def _exempt_reason(member: Member, scheme: Scheme) -> str:
-    if member.exempt_reason:
-        return member.exempt_reason
-    if member.category in scheme.exempt_categories:
-        return str(member.get_category_display())
+def _score(result: MemberYear, plan: _Plan, totals: _Totals, scheme, category, exempt) -> None:
+    result.vetoed = totals.vetoes > 0
+    if scheme is None:
+        return
+    top = Decimal(totals.commendation).scaleb(-1)
+    result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
+    result.exempt_reason = exempt or _exempt_category(category, scheme)
+    belonged = len(plan.months)
+    result.divisor = belonged if scheme.divisor == Divisor.MONTHS_BELONGED else 12
+    if not result.exempt and belonged:
+        total = Decimal(_total_tenths(result, plan, totals)).scaleb(-1)
+        result.score = rules.year_score([total], result.divisor, result.commendation, result.vetoed)
+
+
+def _exempt_category(category: str, scheme: Scheme) -> str:
+    if category in scheme.exempt_categories:
+        return str(MemberCategory(category).label)
     return ""
 
 
 def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
-    scored = {m.member.pk: m.score for m in members if m.score is not None}
+    scored = {m.member_id: m.score for m in members if m.score is not None}
     ranks = rules.competition_ranks(scored)
     steps = _grade_steps(scheme)
     for result in members:
-        if result.member.pk in ranks:
-            result.rank = ranks[result.member.pk]
+        if result.member_id in ranks:
+            result.rank = ranks[result.member_id]
             result.grade, result.grade_flagged = rules.suggest_grade(
                 steps, result.score, result.rank, len(scored), result.vetoed
             )
@@ -255,26 +352,33 @@ def branches_year_results(
     While the year runs, months still to come are left out (not counted at the base score):
     the year score so far is the average of the months that have begun."""
     branch_ids = [b.pk for b in branches]
-    placements = _placements(branch_ids, year)
     member_ids = _member_ids(branch_ids, year)
-    sums, marks = _month_sums(member_ids, year), _year_marks(year)
-    members = _members(placements)
+    placements = _placements(member_ids, year)
     other_ids = {p[1] for p in placements} - set(branch_ids)
-    book = _SchemeBook([*branches, *Organisation.objects.filter(pk__in=other_ids)], year)
-    begun = _months_begun(year, as_of)
-    by_member = defaultdict(list)
-    for placement in placements:
-        by_member[placement[0]].append(placement)
+    others = Organisation.objects.filter(pk__in=other_ids)
+    book = _SchemeBook([*branches, *others], year, _months_begun(year, as_of))
+    scope = _ledger_scope(branch_ids, member_ids, year)
+    totals = _member_totals(scope, year, book.common)
+    roster, sums = _Roster(member_ids), _MonthSums(scope, year)
+    people, spans = {}, defaultdict(list)
+    for member_id, branch_id, start, end, *person in placements:
+        people[member_id] = person
+        spans[member_id].append((branch_id, _months_in_year(start, end, year)))
     results = {b.pk: BranchYear(b, year, book.current(b.pk), []) for b in branches}
-    for member_id, member_placements in by_member.items():
-        member_year = _member_year(
-            members[member_id], member_placements, year, sums, marks, book, begun
-        )
-        if member_year.branch.pk in results:
-            results[member_year.branch.pk].members.append(member_year)
+    for member_id, member_spans in spans.items():
+        final_branch_id = member_spans[-1][0]
+        if final_branch_id not in results:
+            continue  # ranked in the branch they moved to, which was not asked for
+        name, category, exempt = people[member_id]
+        plan = book.plan(tuple(member_spans))
+        branch = book.branches[final_branch_id]
+        result = MemberYear(member_id, name, branch, plan.months, roster=roster, sums=sums)
+        member_totals = totals.get(member_id, NO_ENTRIES)
+        _score(result, plan, member_totals, book.current(final_branch_id), category, exempt)
+        results[final_branch_id].members.append(result)
     for branch_year in results.values():
         _rank_and_grade(branch_year.members, branch_year.scheme)
-        branch_year.members.sort(key=lambda m: (m.rank is None, m.rank or 0, m.member.name))
+        branch_year.members.sort(key=lambda m: (m.rank is None, m.rank or 0, m.name))
     return results
 
 

@@ -11,7 +11,12 @@ from jifen.ledger.enums import Source
 from jifen.orgs import services as org_services
 from jifen.orgs.enums import MemberCategory
 from jifen.schemes import services as scheme_services
-from jifen.scoring.selectors import branch_year_results, member_entries, member_year_result
+from jifen.scoring.selectors import (
+    branch_year_results,
+    branches_year_results,
+    member_entries,
+    member_year_result,
+)
 from tests.conftest import YEAR, YEAR_END
 from tests.factories import MemberFactory
 from tests.scoring.helpers import give
@@ -143,3 +148,90 @@ def test_query_count_does_not_grow_with_members(world):
         give(world, member, 2, "P07", 10)
         give(world, member, 3, "D01", 2)
     assert count_queries() == small
+
+
+def test_fractional_points_add_up_exactly(world):
+    for _ in range(3):
+        give(world, world.member, 1, "P07", "0.3")
+    give(world, world.member, 1, "D01", "0.1")
+    result = _result(world, world.member)
+    assert result.months[1].score == D("60.8")
+    assert result.score == D("60.1")  # (60.8 + 60 × 11) / 12 = 60.07
+
+
+def test_a_reversed_veto_no_longer_counts(world):
+    veto = give(world, world.member, 5, "V01", 0)
+    ledger.reverse_entry(actor=world.secretary, entry=veto, reason="误录", source=Source.VETO)
+    result = _result(world, world.member)
+    assert (result.vetoed, result.score) == (False, D(60))
+
+
+def test_entries_outside_the_counted_months_are_left_out(world):
+    newcomer = MemberFactory(branch=world.branch, join_date=datetime.date(YEAR, 7, 15))
+    give(world, newcomer, 3, "P07", 20)  # recorded for a month before the member joined
+    give(world, newcomer, 8, "P07", 12)
+    result = _result(world, newcomer)
+    assert sorted(result.months) == [7, 8, 9, 10, 11, 12]
+    assert result.score == D(62)  # (72 + 60 × 5) / 6; March is not the member's
+    give(world, world.member, 11, "P07", 12)
+    midyear = branch_year_results(world.branch, YEAR, as_of=datetime.date(YEAR, 3, 10))
+    assert midyear.for_member(world.member.pk).score == D(60)  # November has not begun
+
+
+def test_a_transfer_between_schemes_with_different_numbers(world):
+    """Each month is scored under its own branch's base and cap, not the year's last ones."""
+    other = scheme_services.scheme_create_from_preset(
+        actor=world.root, organisation=world.other_branch, year=YEAR, name="第二支部细则"
+    )
+    scheme_services.scheme_update(
+        actor=world.root, scheme=other, base_points=D(50), performance_cap=D(30)
+    )
+    give(world, world.member, 2, "P07", 40)
+    org_services.member_transfer(
+        actor=world.admin,
+        member=world.member,
+        to_branch=world.other_branch,
+        on=datetime.date(YEAR, 6, 15),
+    )
+    give(world, world.member, 8, "P07", 40)
+    results = branch_year_results(world.other_branch, YEAR, as_of=YEAR_END)
+    moved = results.for_member(world.member.pk)
+    assert [moved.months[m].base for m in (5, 6)] == [D(60), D(50)]
+    assert (moved.months[2].score, moved.months[8].score) == (D(95), D(80))
+    # (95 + 60 × 4 from January to May) + (80 + 50 × 6 from June to December), over twelve
+    assert moved.score == D("59.6")
+    assert results.for_member(world.outsider_member.pk).score == D(50)
+
+
+def test_the_year_reads_roster_rows_and_month_details_only_when_asked(world):
+    for _ in range(5):
+        give(world, MemberFactory(branch=world.branch), 2, "P07", 10)
+    results = branch_year_results(world.branch, YEAR, as_of=YEAR_END)
+    with CaptureQueriesContext(connection) as roster:
+        names = {m.member.name for m in results.members}
+    with CaptureQueriesContext(connection) as details:
+        months = [m.months[2].score for m in results.members]
+    assert "张三" in names and len(roster.captured_queries) == 1
+    assert sorted(months)[-1] == D(70) and len(details.captured_queries) == 1
+
+
+def test_a_whole_organisation_at_once_matches_branch_by_branch(world):
+    give(world, world.member, 2, "P07", 40)
+    give(world, world.outsider_member, 3, "D01", 5)
+    give(world, world.outsider_member, 4, "C01", 9, level="municipal")
+    org_services.member_transfer(
+        actor=world.admin,
+        member=world.member,
+        to_branch=world.other_branch,
+        on=datetime.date(YEAR, 9, 1),
+    )
+    branches = [world.branch, world.other_branch]
+    whole = branches_year_results(branches, YEAR, as_of=YEAR_END)
+    for branch in branches:
+        alone = branch_year_results(branch, YEAR, as_of=YEAR_END)
+        at_once = whole[branch.pk]
+        assert [(m.member_id, m.score, m.rank) for m in at_once.members] == [
+            (m.member_id, m.score, m.rank) for m in alone.members
+        ]
+    assert whole[world.other_branch.pk].for_member(world.member.pk).score == D("62.9")
+    assert whole[world.other_branch.pk].for_member(world.outsider_member.pk).score == D("68.6")

@@ -32,6 +32,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.roster import bulk_members  # noqa: E402
+
 YEAR = 2025
 
 
@@ -54,29 +56,6 @@ def _setup():
     schemes.scheme_create_from_preset(actor=root, organisation=committee, year=YEAR, name="细则")
     orgs.role_grant(actor=root, user=root, organisation=committee, kind=RoleKind.ADMIN)
     return root, committee
-
-
-def _members(branch, count, prefix):
-    from jifen.orgs.models import Member, Placement
-    from jifen.orgs.validators import id_number_check_code
-
-    rows = []
-    for n in range(count):
-        first17 = f"110101{prefix:02d}{n:09d}"
-        rows.append(
-            Member(
-                name=f"党员{prefix}-{n:04d}",
-                gender="male",
-                branch=branch,
-                id_number=first17 + id_number_check_code(first17),
-                join_date=datetime.date(2000, 7, 1),
-            )
-        )
-    members = Member.objects.bulk_create(rows, batch_size=2000)
-    Placement.objects.bulk_create(
-        [Placement(member=m, branch=branch, start=m.join_date) for m in members], batch_size=2000
-    )
-    return members
 
 
 def _entries(root, branch, members):
@@ -183,7 +162,7 @@ def main():
     root, committee = _setup()
     big, small = _branch(root, committee, "第一党支部"), _branch(root, committee, "第二党支部")
     for branch, count, prefix in ((big, 1000, 1), (small, 50, 2)):
-        members = _members(branch, count, prefix)
+        members = bulk_members(branch, count, prefix)
         _entries(root, branch, members)
         _confirm(root, branch, members)
     print(f"database: {os.environ['JIFEN_VAR_DIR']}")

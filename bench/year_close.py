@@ -9,7 +9,6 @@ DATABASE_URL is set. Runs in a throw-away test database.
 """
 
 import argparse
-import datetime
 import os
 import random
 import sys
@@ -28,6 +27,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
 BRANCH_SIZE = 100
@@ -54,30 +55,6 @@ def _tree(members: int):
         actor=root, organisation=committee, year=YEAR, name="细则"
     )
     return root, branches, scheme
-
-
-def _members(branches):
-    from jifen.orgs.models import Member, Placement
-    from jifen.orgs.validators import id_number_check_code
-
-    rows = []
-    for b, branch in enumerate(branches):
-        for n in range(BRANCH_SIZE):
-            first17 = f"1101011980{b:03d}{n:04d}"
-            rows.append(
-                Member(
-                    name=f"党员{b}-{n}",
-                    gender="male",
-                    branch=branch,
-                    id_number=first17 + id_number_check_code(first17),
-                    join_date=datetime.date(2000, 7, 1),
-                )
-            )
-    members = Member.objects.bulk_create(rows, batch_size=2000)
-    Placement.objects.bulk_create(
-        [Placement(member=m, branch=m.branch, start=m.join_date) for m in members], batch_size=2000
-    )
-    return members
 
 
 def _entries(members, scheme, root, per_month: int) -> int:
@@ -154,7 +131,9 @@ def run(members: int, per_month: int) -> None:
 
     with transaction.atomic():
         root, branches, scheme = _tree(members)
-        people = _members(branches)
+        people = [
+            m for b, branch in enumerate(branches) for m in bulk_members(branch, BRANCH_SIZE, b)
+        ]
     gen_time, count = _timed(lambda: _entries(people, scheme, root, per_month))
     print(
         f"database: {connection.vendor}; {len(people)} members, {count} entries "

@@ -30,6 +30,10 @@ def working_days_after(start: datetime.date, count: int) -> datetime.date:
     return nth_working_day(start + datetime.timedelta(days=1), count)
 
 
+def quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
 def quarter_months(number: int) -> list[int]:
     first = (number - 1) * 3 + 1
     return [first, first + 1, first + 2]

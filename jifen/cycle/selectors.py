@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jifen.cycle.dates import quarter_end, quarter_months
+from jifen.cycle.dates import quarter_end, quarter_months, quarter_of
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState, YearState
 from jifen.cycle.models import (
     Meeting,
@@ -45,6 +45,16 @@ def quarter_for(branch: Organisation, year: int, number: int) -> Quarter:
     """The quarter's row, or an unsaved open one when nothing has happened to it yet."""
     return Quarter.objects.filter(branch=branch, year=year, number=number).first() or Quarter(
         branch=branch, year=year, number=number
+    )
+
+
+def month_confirmed(branch: Organisation, year: int, month: int) -> bool:
+    """Whether the general meeting has confirmed the quarter of this month: from then on its
+    scores change only through an objection or appeal."""
+    return (
+        Quarter.objects.filter(branch=branch, year=year, number=quarter_of(month))
+        .exclude(state=QuarterState.OPEN)
+        .exists()
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jifen import formats as fmt
 from jifen.audit.services import log_action
+from jifen.cycle.selectors import month_confirmed
 from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
 from jifen.declarations.limits import check_item_limits
 from jifen.declarations.models import Declaration, VetoProposal
@@ -73,6 +74,14 @@ def _check_month(member: Member, year: int, month: int) -> None:
         raise DomainError(_("There is no such month."))
     if ledger.is_month_locked(member.branch, year, month):
         raise InvalidState(_("This month is locked."), code="month_locked")
+    if month_confirmed(member.branch, year, month):
+        raise InvalidState(
+            _(
+                "The general meeting has already confirmed this quarter: its scores now change "
+                "only through an objection."
+            ),
+            code="quarter_confirmed",
+        )
 
 
 def _commendation_points(item: Item, level: CommendationLevel | None, scheme: Scheme) -> Decimal:

@@ -7,6 +7,7 @@ from jifen.cycle.enums import MeetingKind, QuarterState
 from jifen.cycle.models import Meeting, Quarter
 from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger.models import Entry
 from jifen.ledger.services import is_month_locked
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
@@ -256,3 +257,31 @@ def test_the_register_lists_only_members_of_the_quarter(world, cycle):
     MemberFactory(name="新党员", branch=world.branch, placement=datetime.date(YEAR, 5, 1))
     names = [row.member.name for row in selectors.register_rows(cycle.confirm())]
     assert names == ["张三"]
+
+
+def test_once_confirmed_the_quarter_takes_no_new_declarations_or_records(world, cycle):
+    """A meeting held before the declaration deadline (the 5th) does not leave March open."""
+    cycle.confirm(held_on=datetime.date(YEAR, 4, 2))
+    with pytest.raises(InvalidState) as declared:
+        declarations.declaration_submit(
+            actor=world.member_user,
+            member=world.member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=d(2),
+            description="任务",
+            today=datetime.date(YEAR, 4, 3),
+        )
+    with pytest.raises(InvalidState) as recorded:
+        declarations.committee_record(
+            actor=world.committee_member,
+            member=world.member,
+            year=YEAR,
+            month=1,
+            item=world.item("D01"),
+            points=d(2),
+            reason="无故缺席支部大会",
+        )
+    assert declared.value.code == recorded.value.code == "quarter_confirmed"
+    assert not Entry.objects.filter(member=world.member).exists()

@@ -68,9 +68,12 @@ def test_nobody_reviews_their_own_declaration(client, world, on):
         description="完成交办任务",
     )
     client.force_login(world.secretary)
+    queue = client.get(reverse("portal:review", args=[world.branch.pk]), {"period": f"{YEAR}-03"})
 
     response = _decide(client, world, declaration, decision="approve")
 
+    assert "本人的申报：由其他支委审核。" in queue.text
+    assert f'value="{declaration.pk}" form="bulk"' not in queue.text
     assert "任何人都不能审核自己的申报" in response.text
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.SUBMITTED

@@ -68,8 +68,8 @@ def test_public_notices_end_with_the_appeal_period(world, cycle):
     assert not selectors.public_notices(today=after).exists()
 
 
-def test_confirmation_waits_for_every_review(world, cycle):
-    declarations.declaration_submit(
+def _declare_march(world, today):
+    return declarations.declaration_submit(
         actor=world.member_user,
         member=world.member,
         year=YEAR,
@@ -77,8 +77,12 @@ def test_confirmation_waits_for_every_review(world, cycle):
         item=world.item("P03"),
         points=d(2),
         description="任务",
-        today=datetime.date(YEAR, 3, 20),
+        today=today,
     )
+
+
+def test_confirmation_waits_for_every_review(world, cycle):
+    _declare_march(world, datetime.date(YEAR, 3, 20))
     with pytest.raises(InvalidState) as error:
         cycle.confirm()
     assert error.value.code == "reviews_pending"
@@ -263,16 +267,7 @@ def test_once_confirmed_the_quarter_takes_no_new_declarations_or_records(world, 
     """A meeting held before the declaration deadline (the 5th) does not leave March open."""
     cycle.confirm(held_on=datetime.date(YEAR, 4, 2))
     with pytest.raises(InvalidState) as declared:
-        declarations.declaration_submit(
-            actor=world.member_user,
-            member=world.member,
-            year=YEAR,
-            month=3,
-            item=world.item("P03"),
-            points=d(2),
-            description="任务",
-            today=datetime.date(YEAR, 4, 3),
-        )
+        _declare_march(world, datetime.date(YEAR, 4, 3))
     with pytest.raises(InvalidState) as recorded:
         declarations.committee_record(
             actor=world.committee_member,

@@ -24,6 +24,12 @@ from tests.scoring.helpers import give
 D = Decimal
 
 
+def _move_to_other_branch(world, on):
+    org_services.member_transfer(
+        actor=world.admin, member=world.member, to_branch=world.other_branch, on=on
+    )
+
+
 def _result(world, member):
     return branch_year_results(member.branch, YEAR, as_of=YEAR_END).for_member(member.pk)
 
@@ -86,12 +92,7 @@ def test_member_who_joined_in_july_is_divided_by_six(world):
 
 def test_transfer_mid_year_keeps_the_history(world):
     give(world, world.member, 2, "P07", 10)
-    org_services.member_transfer(
-        actor=world.admin,
-        member=world.member,
-        to_branch=world.other_branch,
-        on=datetime.date(YEAR, 6, 15),
-    )
+    _move_to_other_branch(world, datetime.date(YEAR, 6, 15))
     give(world, world.member, 8, "P07", 20)
     results = branch_year_results(world.other_branch, YEAR, as_of=YEAR_END)
     moved = results.for_member(world.member.pk)
@@ -187,12 +188,7 @@ def test_a_transfer_between_schemes_with_different_numbers(world):
         actor=world.root, scheme=other, base_points=D(50), performance_cap=D(30)
     )
     give(world, world.member, 2, "P07", 40)
-    org_services.member_transfer(
-        actor=world.admin,
-        member=world.member,
-        to_branch=world.other_branch,
-        on=datetime.date(YEAR, 6, 15),
-    )
+    _move_to_other_branch(world, datetime.date(YEAR, 6, 15))
     give(world, world.member, 8, "P07", 40)
     results = branch_year_results(world.other_branch, YEAR, as_of=YEAR_END)
     moved = results.for_member(world.member.pk)
@@ -219,12 +215,7 @@ def test_a_whole_organisation_at_once_matches_branch_by_branch(world):
     give(world, world.member, 2, "P07", 40)
     give(world, world.outsider_member, 3, "D01", 5)
     give(world, world.outsider_member, 4, "C01", 9, level="municipal")
-    org_services.member_transfer(
-        actor=world.admin,
-        member=world.member,
-        to_branch=world.other_branch,
-        on=datetime.date(YEAR, 9, 1),
-    )
+    _move_to_other_branch(world, datetime.date(YEAR, 9, 1))
     branches = [world.branch, world.other_branch]
     whole = branches_year_results(branches, YEAR, as_of=YEAR_END)
     for branch in branches:

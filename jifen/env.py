@@ -38,3 +38,22 @@ def secret_key(var_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def ledger_keys(var_dir: Path) -> list[str]:
+    """The keys of the points archive's chain, current first, then retired ones still needed
+    to verify older entries.
+
+    From JIFEN_LEDGER_KEY (and JIFEN_LEDGER_RETIRED_KEYS, comma-separated), else from the
+    file `ledger_key` beside the secret key: one key per line, current first. The file is
+    made once with a fresh key. The key must never be kept in the database: whoever can
+    write there alone must not be able to forge an entry.
+    """
+    if key := os.environ.get("JIFEN_LEDGER_KEY"):
+        return [key.strip(), *envlist("JIFEN_LEDGER_RETIRED_KEYS", [])]
+    path = var_dir / "ledger_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32) + "\n")
+        path.chmod(0o600)
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]

@@ -4,12 +4,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from jifen.env import envbool, envint, envlist, secret_key
+from jifen.env import envbool, envint, envlist, ledger_keys, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIFEN_VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = secret_key(VAR_DIR)
+# Keys of the points archive's keyed chain (jifen/ledger/keys.py), current first; kept outside
+# the database like the secret key and shared by every app server.
+JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR)
 DEBUG = envbool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -87,6 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests run on a file, as production does: an in-memory database shared between threads
+    # answers "table is locked" at once instead of waiting, so no race could be tested on it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query with JIT once its estimated cost is high, as the year
     # computation's ledger aggregate is: at 10,000 members compiling took 0.35 s of a 1.1 s

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 
+from jifen.ledger import triggers
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Role
 from jifen.schemes import services as scheme_services
@@ -26,6 +27,16 @@ def _database_reachable(django_db_setup, django_db_blocker):
     if os.environ.get("DATABASE_URL"):
         with django_db_blocker.unblock():
             connection.ensure_connection()
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """pytest-django empties every table after a transactional test; the append-only triggers
+    of the archive would refuse that (SQLite empties with DELETE), so they are lifted for the
+    emptying only and put back before the next test that commits."""
+    triggers.install(connection)
+    yield transactional_db
+    triggers.remove(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -73,6 +73,14 @@ class Quarter(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    anchor = models.ForeignKey(
+        "ledger.Anchor",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anchor of the register"),
+    )
 
     class Meta:
         verbose_name = _("quarter")
@@ -148,6 +156,13 @@ class Notice(models.Model):
         verbose_name = _("public notice")
         verbose_name_plural = _("public notices")
         ordering = ["-opens_on", "branch_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "year"],
+                condition=models.Q(quarter__isnull=True),
+                name="one_year_notice_per_branch",
+            )
+        ]
 
     def __str__(self) -> str:
         period = f"Q{self.quarter.number}" if self.quarter_id else ""
@@ -219,6 +234,13 @@ class Objection(models.Model):
         verbose_name = _("objection or appeal")
         verbose_name_plural = _("objections and appeals")
         ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "notice"],
+                condition=models.Q(status=ObjectionStatus.OPEN),
+                name="one_open_objection_per_member_notice",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_kind_display()} {self.get_status_display()}"
@@ -245,6 +267,11 @@ class YearResult(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reviewer's remarks"), blank=True)
+    # What the archive held for the result's members and year when it was computed: the
+    # count of entries and the newest one's id. Submission and filing compare them with the
+    # archive now, so that a year is never filed with scores an appeal has since changed.
+    entries_seen = models.PositiveIntegerField(default=0)
+    last_entry_seen = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("year result")
@@ -256,6 +283,43 @@ class YearResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} {self.year}"
+
+
+class YearFiling(models.Model):
+    """One filing (审核备案) of a branch's year by the parent organisation, with the anchor of the
+    archive it filed. A filing found wrong is withdrawn with a written reason, never deleted:
+    every filing stays on record."""
+
+    year_result = models.ForeignKey(YearResult, models.PROTECT, related_name="filings")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"))
+    anchor = models.ForeignKey(
+        "ledger.Anchor", models.PROTECT, related_name="+", verbose_name=_("anchor of the filing")
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing the filing"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["year_result_id", "filed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year_result"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_standing_filing_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="filing_withdrawn_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_result} {self.filed_at:%Y-%m-%d}"
 
 
 class MemberGrade(models.Model):

@@ -37,12 +37,17 @@ from jifen.cycle.models import (
     Quarter,
     RegisterRow,
     UnqualifiedHandling,
+    YearFiling,
     YearResult,
 )
+from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.models import Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger import periods
 from jifen.ledger import services as ledger
-from jifen.ledger.enums import Source
+from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.ledger.models import Entry
+from jifen.ledger.selectors import entries_seen
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
 from jifen.schemes.models import Item, Scheme
@@ -107,7 +112,11 @@ def _report_answers(meeting: Meeting) -> int:
     given = selectors.answers_to_report(meeting.branch).filter(
         answered_at__date__lte=meeting.held_on
     )
-    return Objection.objects.filter(pk__in=given.values("pk")).update(reported_at=meeting)
+    # reported_at is checked again as each row is updated: two meetings recorded at once do
+    # not both claim one answer.
+    return Objection.objects.filter(pk__in=given.values("pk"), reported_at__isnull=True).update(
+        reported_at=meeting
+    )
 
 
 @transaction.atomic
@@ -222,11 +231,24 @@ def quarter_confirm(
     if row.state != QuarterState.OPEN:
         raise InvalidState(_("This quarter has already been confirmed."), code="already_confirmed")
     _check_confirming_meeting(meeting, branch, year, quarter)
+    # Taken before the reviews are counted: no declaration or record of these months can be
+    # written between the count and the register.
+    held = periods.take(branch, year, row.months)
     _check_reviews_done(branch, year, quarter)
+    ledger.periods_close(actor=actor, branch=branch, year=year, held=held, stage=Stage.CONFIRMED)
+    rows = _register_rows(row)
+    RegisterRow.objects.bulk_create(rows)
+    row.anchor = ledger.anchor_record(
+        actor=actor,
+        branch=branch,
+        year=year,
+        quarter=quarter,
+        kind=AnchorKind.QUARTER_CONFIRMED,
+        member_ids=[r.member_id for r in rows],
+    )
     row.state, row.meeting = QuarterState.CONFIRMED, meeting
     row.confirmed_by, row.confirmed_at = actor, timezone.now()
-    row.save(update_fields=["state", "meeting", "confirmed_by", "confirmed_at"])
-    RegisterRow.objects.bulk_create(_register_rows(row))
+    row.save(update_fields=["state", "meeting", "confirmed_by", "confirmed_at", "anchor"])
     log_action(
         "cycle.quarter.confirmed",
         actor=actor,
@@ -256,13 +278,20 @@ def quarter_lock(
         raise InvalidState(
             _("The notice runs until %(day)s.") % {"day": notice.closes_on}, code="notice_open"
         )
+    held = periods.take(branch, year, row.months)
     if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise InvalidState(
             _("An objection to this quarter is still waiting for an answer."),
             code="objection_open",
         )
-    for month in row.months:
-        ledger.month_lock(actor=actor, branch=branch, year=year, month=month)
+    ledger.periods_close(
+        actor=actor,
+        branch=branch,
+        year=year,
+        held=held,
+        stage=Stage.LOCKED,
+        scheme=current_scheme(branch, year),
+    )
     row.state, row.locked_by, row.locked_at = QuarterState.LOCKED, actor, timezone.now()
     row.save(update_fields=["state", "locked_by", "locked_at"])
     log_action(
@@ -296,6 +325,9 @@ def _year_notice_rows(branch: Organisation, year: int):
 def _notice_source(branch: Organisation, year: int, quarter: int | None):
     """The quarter row (None for a year notice) and the rows to post."""
     if quarter is None:
+        # The year's result row serialises two posts of the year notice; the partial unique
+        # index one_year_notice_per_branch says it in the database too.
+        YearResult.objects.select_for_update().filter(branch=branch, year=year).first()
         if Notice.objects.filter(branch=branch, year=year, quarter__isnull=True).exists():
             raise InvalidState(_("The year's results are already posted."), code="already_posted")
         return None, _year_notice_rows(branch, year)
@@ -391,9 +423,10 @@ def objection_submit(
     kind = _objection_kind(notice, today)
     if not text.strip():
         raise DomainError(_("Say what you object to and why."), code="text_required")
-    if Objection.objects.filter(
-        member=member, notice=notice, kind=kind, status=ObjectionStatus.OPEN
-    ).exists():
+    _check_not_filed(notice)
+    member = ledger.lock_member(member)
+    # The partial unique index one_open_objection_per_member_notice says it in the database.
+    if Objection.objects.filter(member=member, notice=notice, status=ObjectionStatus.OPEN).exists():
         raise InvalidState(
             _("Your earlier objection to this notice is still waiting for an answer."),
             code="already_submitted",
@@ -415,6 +448,14 @@ def objection_submit(
         answer_due=objection.answer_due.isoformat(),
     )
     return objection
+
+
+def _check_not_filed(notice: Notice) -> None:
+    """After the parent organisation has filed the year, nothing may be objected to."""
+    held = periods.hold(notice.branch, notice.year, notice.months)
+    filed = next((p for p in held.values() if p.stage == Stage.FILED), None)
+    if filed is not None:
+        raise periods.refusal(filed, Source.APPEAL)
 
 
 def _check_answerer(actor, objection: Objection) -> None:
@@ -571,7 +612,8 @@ def _fill_grades(year_result: YearResult) -> None:
 @transaction.atomic
 def year_compute(*, actor, branch: Organisation, year: int) -> YearResult:
     """Compute (or, while computed or returned, recompute) the year's scores, ranks and
-    suggested grades after the fourth quarter is locked."""
+    suggested grades after the fourth quarter is locked, noting what of the archive they were
+    computed from."""
     _check_secretary(actor, branch)
     if not Quarter.objects.filter(
         branch=branch, year=year, number=4, state=QuarterState.LOCKED
@@ -589,9 +631,12 @@ def year_compute(*, actor, branch: Organisation, year: int) -> YearResult:
             _("The year's results have been submitted and cannot be recomputed."),
             code="year_submitted",
         )
-    result.computed_by, result.computed_at = actor, timezone.now()
-    result.save(update_fields=["computed_by", "computed_at"])
+    # No decision may land in the branch's year between the computation and what it notes.
+    periods.take(branch, year, range(1, 13))
     _fill_grades(result)
+    result.entries_seen, result.last_entry_seen = _entries_seen(result)
+    result.computed_by, result.computed_at = actor, timezone.now()
+    result.save(update_fields=["computed_by", "computed_at", "entries_seen", "last_entry_seen"])
     log_action(
         "cycle.year.computed",
         actor=actor,
@@ -599,8 +644,37 @@ def year_compute(*, actor, branch: Organisation, year: int) -> YearResult:
         organisation=branch,
         year=year,
         recomputed=not created,
+        entries=result.entries_seen,
     )
     return result
+
+
+def _entries_seen(year_result: YearResult) -> tuple[int, int]:
+    members = year_result.grades.values_list("member_id", flat=True)
+    return entries_seen(list(members), year_result.year)
+
+
+def _check_still_current(year_result: YearResult) -> None:
+    """The archive has not changed since the year was computed (an appeal, a commendation or a
+    veto decided since would make the computed scores wrong)."""
+    if _entries_seen(year_result) != (year_result.entries_seen, year_result.last_entry_seen):
+        raise InvalidState(
+            _(
+                "The points archive has changed since the year was computed (a decision was "
+                "recorded since): compute the year again."
+            ),
+            code="year_outdated",
+        )
+
+
+def _year_for_update(year_result: YearResult) -> YearResult:
+    """The year's result row, locked: grades, submission and review of one year wait here in
+    turn, each seeing the state the one before left."""
+    return (
+        YearResult.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .get(pk=year_result.pk)
+    )
 
 
 def _check_year_editable(actor, year_result: YearResult) -> None:
@@ -616,8 +690,9 @@ def _check_year_editable(actor, year_result: YearResult) -> None:
 def grade_finalise(*, actor, member_grade: MemberGrade, grade_code: str, reason: str = ""):
     """Record the grade the meeting decided; one that differs from the suggestion needs a
     written reason."""
-    year_result = member_grade.year_result
+    year_result = _year_for_update(member_grade.year_result)
     _check_year_editable(actor, year_result)
+    member_grade = MemberGrade.objects.select_for_update().get(pk=member_grade.pk)
     if member_grade.exempt_reason:
         raise InvalidState(_("An exempt member gets no grade."), code="exempt")
     scheme = _scheme(year_result.branch, year_result.year)
@@ -648,7 +723,8 @@ def grade_finalise(*, actor, member_grade: MemberGrade, grade_code: str, reason:
 @transaction.atomic
 def year_submit(*, actor, year_result: YearResult) -> YearResult:
     """Send the year's results to the parent organisation once every graded member has a final
-    grade."""
+    grade and nothing has been recorded since they were computed."""
+    year_result = _year_for_update(year_result)
     _check_year_editable(actor, year_result)
     missing = year_result.grades.filter(exempt_reason="", final_grade_code="").count()
     if missing:
@@ -656,6 +732,7 @@ def year_submit(*, actor, year_result: YearResult) -> YearResult:
             _("%(count)d members still have no final grade.") % {"count": missing},
             code="grades_missing",
         )
+    _check_still_current(year_result)
     year_result.state = YearState.SUBMITTED
     year_result.submitted_by, year_result.submitted_at = actor, timezone.now()
     year_result.save(update_fields=["state", "submitted_by", "submitted_at"])
@@ -669,17 +746,64 @@ def year_submit(*, actor, year_result: YearResult) -> YearResult:
     return year_result
 
 
+def _check_nothing_waits(year_result: YearResult, today: datetime.date) -> None:
+    """A year is filed only when nothing can still change it: no objection or appeal waiting
+    for its answer, no appeal period still running, no commendation or veto still waiting for
+    the parent organisation."""
+    branch, year = year_result.branch, year_result.year
+    if Objection.objects.filter(
+        notice__branch=branch, notice__year=year, status=ObjectionStatus.OPEN
+    ).exists():
+        raise InvalidState(
+            _("An objection or appeal about this year still waits for its answer."),
+            code="objection_open",
+        )
+    last_day = (
+        Notice.objects.filter(branch=branch, year=year, appeals_close_on__gte=today)
+        .order_by("-appeals_close_on")
+        .values_list("appeals_close_on", flat=True)
+        .first()
+    )
+    if last_day is not None:
+        raise InvalidState(
+            _("Members may still appeal against this year's notices until %(day)s.")
+            % {"day": last_day},
+            code="appeals_open",
+        )
+    waiting = (
+        Declaration.objects.filter(
+            branch=branch, year=year, status=DeclarationStatus.FORWARDED
+        ).count()
+        + VetoProposal.objects.filter(branch=branch, year=year, status=VetoStatus.PROPOSED).count()
+    )
+    if waiting:
+        raise InvalidState(
+            _("%(count)d commendations or vetoes of this year still wait for your decision.")
+            % {"count": waiting},
+            code="decisions_waiting",
+        )
+
+
 @transaction.atomic
-def year_review(*, actor, year_result: YearResult, approve: bool, reason: str = "") -> YearResult:
+def year_review(
+    *,
+    actor,
+    year_result: YearResult,
+    approve: bool,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> YearResult:
     """The parent organisation files the year's results (审核备案; final) or returns them with
-    the reason."""
+    the reason. Filing closes every month of the branch's year and anchors the archive."""
     if not rules.can_review_for(actor, year_result.branch):
         raise NotPermitted()
-    year_result = YearResult.objects.select_for_update().get(pk=year_result.pk)
+    year_result = _year_for_update(year_result)
     if year_result.state != YearState.SUBMITTED:
         raise InvalidState(_("Only submitted year results can be reviewed."), code="not_submitted")
     if not approve and not reason.strip():
         raise DomainError(_("Give the reason for returning the results."), code="reason_required")
+    if approve:
+        _file(actor, year_result, _today(today))
     year_result.state = YearState.FILED if approve else YearState.RETURNED
     year_result.reviewed_by, year_result.reviewed_at = actor, timezone.now()
     year_result.review_reason = reason
@@ -690,6 +814,58 @@ def year_review(*, actor, year_result: YearResult, approve: bool, reason: str = 
         obj=year_result,
         organisation=year_result.branch,
         approve=approve,
+        reason=reason,
+    )
+    return year_result
+
+
+def _file(actor, year_result: YearResult, today: datetime.date) -> YearFiling:
+    branch, year = year_result.branch, year_result.year
+    held = periods.take(branch, year, range(1, 13))
+    _check_nothing_waits(year_result, today)
+    _check_still_current(year_result)
+    ledger.periods_close(actor=actor, branch=branch, year=year, held=held, stage=Stage.FILED)
+    anchor = ledger.anchor_record(
+        actor=actor,
+        branch=branch,
+        year=year,
+        quarter=None,
+        kind=AnchorKind.YEAR_FILED,
+        member_ids=year_result.grades.values_list("member_id", flat=True),
+    )
+    return YearFiling.objects.create(
+        year_result=year_result, filed_by=actor, filed_at=timezone.now(), anchor=anchor
+    )
+
+
+@transaction.atomic
+def year_filing_withdraw(*, actor, year_result: YearResult, reason: str) -> YearResult:
+    """The parent organisation withdraws its filing of a year found wrong, with the written
+    reason. The year goes back to the branch (returned): its months take the parent's decisions
+    again, and it is computed, submitted and filed anew. The withdrawn filing stays on record."""
+    if not rules.can_review_for(actor, year_result.branch):
+        raise NotPermitted()
+    year_result = _year_for_update(year_result)
+    if year_result.state != YearState.FILED:
+        raise InvalidState(_("Only a filed year can have its filing withdrawn."), code="not_filed")
+    if not reason.strip():
+        raise DomainError(_("Give the reason for withdrawing the filing."), code="reason_required")
+    branch, year = year_result.branch, year_result.year
+    held = periods.take(branch, year, range(1, 13))
+    ledger.periods_reopen_filed(actor=actor, branch=branch, year=year, held=held)
+    now = timezone.now()
+    YearFiling.objects.filter(year_result=year_result, withdrawn_at__isnull=True).update(
+        withdrawn_by=actor, withdrawn_at=now, withdrawal_reason=reason
+    )
+    year_result.state, year_result.review_reason = YearState.RETURNED, reason
+    year_result.reviewed_by, year_result.reviewed_at = actor, now
+    year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    log_action(
+        "cycle.year.filing_withdrawn",
+        actor=actor,
+        obj=year_result,
+        organisation=branch,
+        year=year,
         reason=reason,
     )
     return year_result
@@ -710,6 +886,7 @@ def admonition_record(
 ) -> Admonition:
     """诫勉谈话 with a member at the bottom of the year's ranking."""
     _check_secretary(actor, member.branch)
+    member = ledger.lock_member(member)
     grade = MemberGrade.objects.filter(
         member=member, year_result__year=year, year_result__branch=member.branch
     ).first()
@@ -750,6 +927,7 @@ def admonition_follow_up(
     *, actor, admonition: Admonition, followed_up_on: datetime.date, outcome: str
 ) -> Admonition:
     _check_secretary(actor, admonition.member.branch)
+    admonition = Admonition.objects.select_for_update().get(pk=admonition.pk)
     if admonition.followed_up_on is not None:
         raise InvalidState(_("The follow-up is already recorded."), code="already_recorded")
     if followed_up_on < admonition.talked_on:
@@ -776,6 +954,7 @@ def unqualified_handling_record(
     """组织处置 of a member whose final grade is the scheme's unqualified grade."""
     year_result = member_grade.year_result
     _check_secretary(actor, year_result.branch)
+    member_grade = MemberGrade.objects.select_for_update().get(pk=member_grade.pk)
     scheme = _scheme(year_result.branch, year_result.year)
     if not scheme.grade_levels.filter(
         code=member_grade.final_grade_code, is_unqualified=True

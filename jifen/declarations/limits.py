@@ -40,13 +40,26 @@ def _same_item(member: Member, item: Item, year: int) -> dict:
 
 
 def check_item_limits(
-    *, member: Member, item: Item, year: int, month: int, points: Decimal
+    *,
+    member: Member,
+    item: Item,
+    year: int,
+    month: int,
+    points: Decimal,
+    count_pending: bool = True,
 ) -> None:
-    """Raise LimitExceeded when one more use of `item` would break its frequency or annual cap."""
+    """Raise LimitExceeded when one more use of `item` would break its frequency or annual cap.
+
+    The caller holds the member's row (ledger.services.lock_member), so that what is counted
+    here cannot grow before the caller writes. A new declaration or record counts the pending
+    declarations too; the decision on one (`count_pending=False`) counts what the archive
+    holds, this declaration being the one more use."""
     live = Entry.objects.filter(
         reverses__isnull=True, reversal__isnull=True, **_same_item(member, item, year)
     )
     pending = Declaration.objects.filter(status__in=PENDING, **_same_item(member, item, year))
+    if not count_pending:
+        pending = pending.none()
     months = period_months(item.frequency, month)
     if months and (
         live.filter(month__in=months).exists() or pending.filter(month__in=months).exists()

@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.schemes.models import POINTS
 
+# What a member may write about one declaration; the page, the API and the service agree.
+DESCRIPTION_MAX_LENGTH = 2000
+
+# A declaration has a ledger entry exactly when it was approved: a withdrawn or rejected one
+# never has, whatever order two simultaneous requests arrive in.
+GRANTED = [DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED]
+
 
 class Declaration(models.Model):
     """A member's monthly declaration (申报) of an item, reviewed by the branch committee;
@@ -52,6 +59,13 @@ class Declaration(models.Model):
         verbose_name_plural = _("declarations")
         ordering = ["-year", "-month", "-submitted_at"]
         indexes = [models.Index(fields=["branch", "year", "month", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=GRANTED, entry__isnull=False)
+                | (~models.Q(status__in=GRANTED) & models.Q(entry__isnull=True)),
+                name="declaration_entry_when_granted",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}-{self.month:02d} {self.item.code}"
@@ -85,6 +99,13 @@ class VetoProposal(models.Model):
         verbose_name = _("veto proposal")
         verbose_name_plural = _("veto proposals")
         ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                condition=models.Q(status=VetoStatus.PROPOSED),
+                name="one_waiting_veto_per_member_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.year} {self.get_status_display()}"

@@ -1,7 +1,10 @@
 """Declarations, their reviews, the committee's own records and veto proposals.
 
-Each function runs in one transaction, checks the actor's role and the object's state, writes
-the audit event and, where points change, the ledger entry.
+Each function runs in one transaction, checks the actor's role, then takes its locks before it
+checks anything already written — the month (jifen/ledger/periods.py: may this source still
+write there), then the member (limits, one waiting veto), then the declaration or proposal
+itself, always in this order so that two requests never wait for each other in a circle — and
+writes the audit event and, where points change, the ledger entry.
 """
 
 import datetime
@@ -13,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from jifen import formats as fmt
 from jifen.audit.services import log_action
-from jifen.cycle.selectors import month_confirmed
 from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
 from jifen.declarations.limits import check_item_limits
-from jifen.declarations.models import Declaration, VetoProposal
+from jifen.declarations.models import DESCRIPTION_MAX_LENGTH, Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger import periods
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from jifen.orgs import rules
@@ -28,16 +31,6 @@ from jifen.schemes.models import CommendationLevel, Item, Scheme
 from jifen.schemes.selectors import current_scheme
 
 COMMITTEE_CATEGORIES = (ItemCategory.BASE, ItemCategory.PERFORMANCE, ItemCategory.DEDUCTION)
-
-
-def declaration_window(
-    scheme: Scheme, year: int, month: int
-) -> tuple[datetime.date, datetime.date]:
-    """Declarations for a month open on its 1st and close on the scheme's day of the next month."""
-    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return datetime.date(year, month, 1), datetime.date(
-        next_year, next_month, scheme.declaration_deadline_day
-    )
 
 
 def _scheme_item(member: Member, item: Item, year: int) -> Scheme:
@@ -69,18 +62,19 @@ def _check_evidence(item: Item, evidence: str) -> None:
         raise DomainError(_("“%s” needs evidence.") % item.name, code="evidence_required")
 
 
-def _check_month(member: Member, year: int, month: int) -> None:
+def _check_month_number(month: int) -> None:
     if not 1 <= month <= 12:
         raise DomainError(_("There is no such month."))
-    if ledger.is_month_locked(member.branch, year, month):
-        raise InvalidState(_("This month is locked."), code="month_locked")
-    if month_confirmed(member.branch, year, month):
-        raise InvalidState(
-            _(
-                "The general meeting has already confirmed this quarter: its scores now change "
-                "only through an objection."
-            ),
-            code="quarter_confirmed",
+
+
+def _check_description(description: str) -> None:
+    if not description.strip():
+        raise DomainError(_("Describe what you did."), code="description_required")
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            _("Describe it in at most %(max)d characters (this has %(length)d).")
+            % {"max": DESCRIPTION_MAX_LENGTH, "length": len(description)},
+            code="description_too_long",
         )
 
 
@@ -106,28 +100,21 @@ def declaration_submit(
 ) -> Declaration:
     if member.user_id is None or member.user_id != actor.pk:
         raise NotPermitted(_("Members declare only for themselves."))
-    if member.state != MemberState.ACTIVE:
-        raise InvalidState(_("Only active members declare."))
     scheme = _scheme_item(member, item, year)
     if not item.declarable:
         raise DomainError(_("This item is recorded by the branch, not declared."))
-    _check_month(member, year, month)
-    opens, closes = declaration_window(scheme, year, month)
-    today = today or timezone.localdate()
-    if not opens <= today <= closes:
-        raise InvalidState(
-            _("Declarations for %(year)s-%(month)02d are open from %(opens)s to %(closes)s.")
-            % {"year": year, "month": month, "opens": opens, "closes": closes},
-            code="month_closed",
-        )
+    _check_month_number(month)
     if item.category == ItemCategory.COMMENDATION:
         points = _commendation_points(item, commendation_level, scheme)
     else:
         commendation_level = None
         _check_points(item, points)
-    if not description.strip():
-        raise DomainError(_("Describe what you did."), code="description_required")
+    _check_description(description)
     _check_evidence(item, evidence)
+    periods.check_declaring(member.branch, scheme, year, month, today or timezone.localdate())
+    member = ledger.lock_member(member)
+    if member.state != MemberState.ACTIVE:
+        raise InvalidState(_("Only active members declare."))
     check_item_limits(member=member, item=item, year=year, month=month, points=points)
     declaration = Declaration.objects.create(
         member=member,
@@ -156,8 +143,13 @@ def declaration_submit(
 def declaration_withdraw(*, actor, declaration: Declaration) -> Declaration:
     if declaration.member.user_id != actor.pk:
         raise NotPermitted()
+    # Under the declaration's lock: a review deciding it at the same moment goes first or
+    # finds it withdrawn, never both.
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.status != DeclarationStatus.SUBMITTED:
-        raise InvalidState(_("Only a declaration not yet reviewed can be withdrawn."))
+        raise InvalidState(
+            _("Only a declaration not yet reviewed can be withdrawn."), code="already_decided"
+        )
     declaration.status = DeclarationStatus.WITHDRAWN
     declaration.save(update_fields=["status"])
     log_action(
@@ -192,14 +184,17 @@ def declaration_review(
         raise NotPermitted()
     if declaration.member.user_id == actor.pk:
         raise NotPermitted(_("Nobody reviews their own declaration."), code="own_declaration")
+    periods.check(declaration.branch, declaration.year, declaration.month, Source.DECLARATION)
+    ledger.lock_member(declaration.member)
     declaration = _lock_for_decision(declaration, DeclarationStatus.SUBMITTED)
-    _check_month(declaration.member, declaration.year, declaration.month)
     if decision != Decision.APPROVE and not reason.strip():
         raise DomainError(_("Give the reason for adjusting or rejecting."), code="reason_required")
     if decision == Decision.ADJUST:
         if declaration.item.category == ItemCategory.COMMENDATION:
             raise DomainError(_("A commendation's points follow its level; approve or reject it."))
         _check_points(declaration.item, points)
+    if decision != Decision.REJECT:
+        _check_limits_again(declaration, points if decision == Decision.ADJUST else None)
     declaration.branch_decided_by, declaration.branch_decided_at = actor, timezone.now()
     declaration.decision_reason = reason
     if decision == Decision.REJECT:
@@ -228,6 +223,20 @@ def declaration_review(
     return declaration
 
 
+def _check_limits_again(declaration: Declaration, points: Decimal | None) -> None:
+    """At the decision the limits are counted again against what the archive holds now, this
+    declaration being the one more use: a declaration approved since, or a committee record,
+    can have used up what was free when it was submitted."""
+    check_item_limits(
+        member=declaration.member,
+        item=declaration.item,
+        year=declaration.year,
+        month=declaration.month,
+        points=declaration.points if points is None else points,
+        count_pending=False,
+    )
+
+
 def _entry_for(actor, declaration: Declaration, points: Decimal, source: str):
     return ledger.append_entry(
         actor=actor,
@@ -251,6 +260,8 @@ def declaration_parent_review(
     """The parent organisation's review (党总支审核) of a commendation the branch approved."""
     if not rules.can_review_for(actor, declaration.branch):
         raise NotPermitted()
+    periods.check(declaration.branch, declaration.year, declaration.month, Source.COMMENDATION)
+    ledger.lock_member(declaration.member)
     declaration = _lock_for_decision(declaration, DeclarationStatus.FORWARDED)
     if not approve and not reason.strip():
         raise DomainError(
@@ -297,9 +308,11 @@ def committee_record(
     if item.category not in COMMITTEE_CATEGORIES:
         raise DomainError(_("Commendations and vetoes have their own approval procedure."))
     _scheme_item(member, item, year)
-    _check_month(member, year, month)
+    _check_month_number(month)
     _check_points(item, points)
     _check_evidence(item, evidence)
+    periods.check(member.branch, year, month, Source.COMMITTEE)
+    member = ledger.lock_member(member)
     check_item_limits(member=member, item=item, year=year, month=month, points=points)
     return ledger.append_entry(
         actor=actor,
@@ -323,8 +336,12 @@ def veto_propose(
     if item.category != ItemCategory.VETO:
         raise DomainError(_("Choose a veto item."))
     _scheme_item(member, item, year)
+    _check_month_number(month)
     if not reason.strip() or not evidence.strip():
         raise DomainError(_("A veto needs the facts and the evidence."), code="evidence_required")
+    periods.check(member.branch, year, month, Source.VETO)
+    member = ledger.lock_member(member)
+    # The partial unique index one_waiting_veto_per_member_year says the same in the database.
     if VetoProposal.objects.filter(member=member, year=year, status=VetoStatus.PROPOSED).exists():
         raise InvalidState(_("A veto proposal for this member is already waiting."))
     proposal = VetoProposal.objects.create(
@@ -353,6 +370,8 @@ def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) ->
     """The parent organisation confirms (the year's score becomes 0) or does not confirm."""
     if not rules.can_review_for(actor, proposal.branch):
         raise NotPermitted()
+    periods.check(proposal.branch, proposal.year, proposal.month, Source.VETO)
+    ledger.lock_member(proposal.member)
     proposal = VetoProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != VetoStatus.PROPOSED:
         raise InvalidState(

@@ -13,7 +13,7 @@ from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
 from jifen.declarations.models import Declaration
-from jifen.declarations.services import declaration_window
+from jifen.ledger.periods import declaration_window
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Organisation
 from jifen.orgs.rules import visible_organisations

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from jifen.admin_readonly import ReadOnlyAdmin
-from jifen.ledger.models import Entry, MonthLock
+from jifen.ledger.models import Anchor, ChainHead, Entry, Period
 
 
 @admin.register(Entry)
@@ -10,4 +10,5 @@ class EntryAdmin(ReadOnlyAdmin):
     list_filter = ["year", "category", "source"]
 
 
-admin.site.register(MonthLock, ReadOnlyAdmin)
+for model in (Period, ChainHead, Anchor):
+    admin.site.register(model, ReadOnlyAdmin)

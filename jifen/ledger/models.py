@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jifen.ledger.enums import Source
+from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import POINTS
 
@@ -25,8 +25,10 @@ class Entry(models.Model):
     """One line of the points archive (积分档案). Written only by ledger.services.
 
     `points` is signed: deductions are negative. A correction is a new entry whose `reverses`
-    names the entry it cancels. `digest` chains each entry to the member's previous one, so
-    that a row changed behind the application's back is found by `verify_ledger`.
+    names the entry it cancels. `digest` is a keyed digest (HMAC, jifen/ledger/chain.py) of the
+    entry and the member's previous one, under the key named by `key_id`: a row changed, added
+    or removed behind the application's back is found by `verify_ledger`. A database trigger
+    refuses UPDATE and DELETE of this table beneath the ORM too.
     """
 
     member = models.ForeignKey("orgs.Member", models.PROTECT, related_name="entries")
@@ -60,6 +62,7 @@ class Entry(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"))
     seq = models.PositiveIntegerField()
     digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=8)
 
     objects = EntryQuerySet.as_manager()
 
@@ -71,6 +74,17 @@ class Entry(models.Model):
             models.UniqueConstraint(fields=["member", "seq"], name="unique_entry_seq"),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12), name="entry_month"
+            ),
+            # The sign follows the category; only a correction carries the opposite sign.
+            models.CheckConstraint(
+                condition=models.Q(reverses__isnull=False)
+                | models.Q(category=ItemCategory.DEDUCTION, points__lte=0)
+                | models.Q(
+                    category__in=[ItemCategory.PERFORMANCE, ItemCategory.COMMENDATION],
+                    points__gte=0,
+                )
+                | models.Q(category__in=[ItemCategory.BASE, ItemCategory.VETO], points=0),
+                name="entry_points_sign",
             ),
         ]
         indexes = [
@@ -89,25 +103,103 @@ class Entry(models.Model):
         raise AppendOnlyError("ledger entries cannot be deleted; append a reversing entry")
 
 
-class MonthLock(models.Model):
-    """A branch's month, locked after its quarter's notice period; it records the scheme the
-    month was scored under, which freezes that scheme version."""
+class ChainHead(models.Model):
+    """The last entry of a member's chain, with a keyed mark of it: removing entries from the
+    end of a chain, or the whole chain, leaves a head that no longer matches."""
 
-    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="month_locks")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    scheme = models.ForeignKey("schemes.Scheme", models.PROTECT, related_name="month_locks")
-    locked_at = models.DateTimeField(auto_now_add=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    member = models.OneToOneField(
+        "orgs.Member", models.PROTECT, primary_key=True, related_name="chain_head"
     )
+    seq = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=8)
 
     class Meta:
-        verbose_name = _("locked month")
-        verbose_name_plural = _("locked months")
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} #{self.seq}"
+
+
+class PeriodQuerySet(models.QuerySet):
+    def locked(self):
+        """Months locked or filed: scored for good under the scheme each one records."""
+        return self.filter(stage__in=[Stage.LOCKED, Stage.FILED])
+
+
+class Period(models.Model):
+    """A branch's month and how far it has closed (jifen/ledger/periods.py): open, confirmed by
+    the general meeting, locked after its quarter's notice, filed with the year. Locking
+    records the scheme the month was scored under, which freezes that scheme version.
+
+    Writers hold the row in share mode while they write, and whoever moves the stage holds it
+    exclusively, so that no write slips in between a check and a closing."""
+
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="periods")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.OPEN)
+    scheme = models.ForeignKey(
+        "schemes.Scheme", models.PROTECT, null=True, blank=True, related_name="month_locks"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["branch_id", "year", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["branch", "year", "month"], name="unique_month_lock")
+            models.UniqueConstraint(fields=["branch", "year", "month"], name="unique_period"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="period_month"
+            ),
+            # A locked or filed month always names the scheme it was scored under.
+            models.CheckConstraint(
+                condition=models.Q(stage__in=[Stage.OPEN, Stage.CONFIRMED])
+                | models.Q(scheme__isnull=False),
+                name="period_locked_scheme",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.branch} {self.year}-{self.month:02d}"
+        return f"{self.branch} {self.year}-{self.month:02d} {self.stage}"
+
+
+class Anchor(models.Model):
+    """A keyed digest over the chain heads of a branch's members, taken when the general meeting
+    confirms a quarter and when the parent organisation files a year. It is printed on the
+    《党员积分登记表》 and the public notice, and `verify_ledger` checks that the archive still
+    holds every head it names: a chain cut short after the anchor is caught, and anyone holding
+    a printed copy can check its code (`verify_ledger --anchor CODE`). Append-only, like the
+    entries."""
+
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="anchors")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AnchorKind.choices)
+    heads = models.JSONField(default=list)  # [[member id, seq, digest], …] sorted by member
+    entries = models.PositiveIntegerField(_("entries"))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    digest = models.CharField(_("anchor code"), max_length=64, unique=True)
+    key_id = models.CharField(max_length=8)
+
+    class Meta:
+        verbose_name = _("anchor")
+        verbose_name_plural = _("anchors")
+        ordering = ["branch_id", "year", "created_at"]
+
+    def __str__(self) -> str:
+        period = f" Q{self.quarter}" if self.quarter else ""
+        return f"{self.branch} {self.year}{period} {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The digest as printed: eight groups of eight, easy to read out and compare."""
+        return " ".join(self.digest[i : i + 8] for i in range(0, len(self.digest), 8))

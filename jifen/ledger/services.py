@@ -1,5 +1,6 @@
 """The only writers of the points archive. Callers (declaration reviews, committee records,
-appeal decisions…) check who may act; these check what the archive itself requires."""
+appeal decisions…) check who may act; these check what the archive itself requires: that the
+month still takes this source (jifen/ledger/periods.py), a reason, and the keyed chain."""
 
 from decimal import Decimal
 
@@ -8,22 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import log_action
-from jifen.errors import DomainError, InvalidState, NotPermitted
-from jifen.ledger.chain import GENESIS, entry_digest
-from jifen.ledger.enums import Source
-from jifen.ledger.models import Entry, MonthLock
-from jifen.orgs import rules
+from jifen.errors import DomainError, InvalidState
+from jifen.ledger import keys, periods
+from jifen.ledger.chain import GENESIS, anchor_digest, entry_digest, head_mac
+from jifen.ledger.enums import Stage
+from jifen.ledger.models import Anchor, ChainHead, Entry, Period
 from jifen.orgs.models import Member, Organisation
 from jifen.schemes.enums import ItemCategory
-from jifen.schemes.models import CommendationLevel, Item
-from jifen.schemes.selectors import current_scheme
-
-# Only an appeal decision may change a month after it is locked (reading.md: the year's cycle).
-_SOURCES_AFTER_LOCK = {Source.APPEAL}
-
-
-def is_month_locked(branch: Organisation, year: int, month: int) -> bool:
-    return MonthLock.objects.filter(branch=branch, year=year, month=month).exists()
+from jifen.schemes.models import CommendationLevel, Item, Scheme
 
 
 def _signed(category: str, points: Decimal) -> Decimal:
@@ -34,11 +27,24 @@ def _signed(category: str, points: Decimal) -> Decimal:
     return abs(points)
 
 
-def _next_link(member: Member) -> tuple[int, str]:
-    # Locking the member row serialises appends to one member's chain.
-    Member.objects.select_for_update().filter(pk=member.pk).first()
-    last = Entry.objects.filter(member=member).order_by("-seq").values("seq", "digest").first()
-    return (last["seq"] + 1, last["digest"]) if last else (1, GENESIS)
+def lock_member(member: Member) -> Member:
+    """Lock the member's row: every rule that counts what a member already has (limits, one
+    open objection, one waiting veto) and every append to their chain waits here in turn."""
+    return Member.objects.select_for_update().get(pk=member.pk)
+
+
+def _link(entry: Entry) -> None:
+    """Number and sign the entry after the member's last one, and move the chain's head."""
+    head = ChainHead.objects.select_for_update().filter(member_id=entry.member_id).first()
+    entry.seq, previous = (head.seq + 1, head.digest) if head else (1, GENESIS)
+    entry.key_id, key = keys.current()
+    entry.digest = entry_digest(entry, previous, key)
+    entry.save(force_insert=True)
+    mac = head_mac(entry.member_id, entry.seq, entry.digest, key)
+    ChainHead.objects.update_or_create(
+        member_id=entry.member_id,
+        defaults={"seq": entry.seq, "digest": entry.digest, "mac": mac, "key_id": entry.key_id},
+    )
 
 
 @transaction.atomic
@@ -62,10 +68,8 @@ def append_entry(
     branch = branch or member.branch
     if not reason.strip():
         raise DomainError(_("Every change to a score needs a reason."))
-    if source not in _SOURCES_AFTER_LOCK and is_month_locked(branch, year, month):
-        raise InvalidState(
-            _("This month is locked; only an appeal decision can change it."), code="month_locked"
-        )
+    periods.check(branch, year, month, source)
+    lock_member(member)
     signed = -reverses.points if reverses else _signed(item.category, points)
     entry = Entry(
         member=member,
@@ -83,9 +87,7 @@ def append_entry(
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    entry.seq, previous = _next_link(member)
-    entry.digest = entry_digest(entry, previous)
-    entry.save()
+    _link(entry)
     log_action(
         "ledger.entry.appended",
         actor=actor,
@@ -104,6 +106,8 @@ def reverse_entry(*, actor, entry: Entry, reason: str, source: str) -> Entry:
     """Cancel an entry by appending its negation; the original stays in the archive."""
     if entry.reverses_id:
         raise InvalidState(_("A correction cannot itself be reversed; record a new entry."))
+    periods.check(entry.branch, entry.year, entry.month, source)
+    lock_member(entry.member)
     if Entry.objects.filter(reverses=entry).exists():
         raise InvalidState(_("This entry has already been corrected."))
     return append_entry(
@@ -122,26 +126,103 @@ def reverse_entry(*, actor, entry: Entry, reason: str, source: str) -> Entry:
     )
 
 
+# The stage a closing moves a month from, for each stage it moves it to.
+_CLOSINGS = {
+    Stage.CONFIRMED: Stage.OPEN,
+    Stage.LOCKED: Stage.CONFIRMED,
+    Stage.FILED: Stage.LOCKED,
+}
+
+
+def _check_stage(held: dict[int, Period], expected: str) -> None:
+    wrong = sorted(month for month, period in held.items() if period.stage != expected)
+    if wrong:
+        raise InvalidState(
+            _("Month %(months)s is not at the stage this step needs (%(stage)s).")
+            % {"months": ", ".join(map(str, wrong)), "stage": Stage(expected).label},
+            code="wrong_stage",
+        )
+
+
 @transaction.atomic
-def month_lock(*, actor, branch: Organisation, year: int, month: int) -> MonthLock:
-    """Lock a month of a branch under the scheme in force; that scheme version is then frozen."""
-    if not rules.is_secretary(actor, branch):
-        raise NotPermitted()
-    if is_month_locked(branch, year, month):
-        raise InvalidState(_("This month is already locked."))
-    scheme = current_scheme(branch, year)
-    if scheme is None:
+def periods_close(
+    *,
+    actor,
+    branch: Organisation,
+    year: int,
+    held: dict[int, Period],
+    stage: str,
+    scheme: Scheme | None = None,
+) -> None:
+    """Move months a caller holds exclusively (periods.take) one stage on: confirmed by the
+    general meeting, locked after the notice (recording the scheme, which freezes it), filed
+    with the year."""
+    _check_stage(held, _CLOSINGS[stage])
+    if stage == Stage.LOCKED and scheme is None:
         raise InvalidState(_("No scoring scheme applies to this branch for that year."))
-    lock = MonthLock.objects.create(
-        branch=branch, year=year, month=month, scheme=scheme, locked_by=actor
-    )
+    _move(actor, branch, year, held, stage, scheme)
+
+
+@transaction.atomic
+def periods_reopen_filed(*, actor, branch: Organisation, year: int, held: dict[int, Period]):
+    """The filing is withdrawn: the months go back to locked, where the parent organisation's
+    decisions may change them again."""
+    _check_stage(held, Stage.FILED)
+    _move(actor, branch, year, held, Stage.LOCKED, None)
+
+
+def _move(actor, branch, year, held, stage, scheme) -> None:
+    months = sorted(held)
+    fields = {"stage": stage, "changed_at": timezone.now()}
+    if scheme is not None:
+        fields["scheme"] = scheme
+    Period.objects.filter(pk__in=[p.pk for p in held.values()]).update(**fields)
     log_action(
-        "ledger.month.locked",
+        "ledger.periods.moved",
         actor=actor,
-        obj=lock,
+        obj=next(iter(held.values())),
         organisation=branch,
         year=year,
-        month=month,
+        months=months,
+        stage=stage,
         scheme=scheme,
     )
-    return lock
+
+
+@transaction.atomic
+def anchor_record(
+    *, actor, branch: Organisation, year: int, quarter: int | None, kind: str, member_ids
+) -> Anchor:
+    """Anchor the chain heads of these members (a branch's register or year result) as they
+    stand now. Members without entries are named with seq 0."""
+    member_ids = sorted(set(member_ids))
+    heads = {
+        member_id: (seq, digest)
+        for member_id, seq, digest in ChainHead.objects.filter(
+            member_id__in=member_ids
+        ).values_list("member_id", "seq", "digest")
+    }
+    anchor = Anchor(
+        branch=branch,
+        year=year,
+        quarter=quarter,
+        kind=kind,
+        heads=[[pk, *heads.get(pk, (0, GENESIS))] for pk in member_ids],
+        entries=sum(seq for seq, _digest in heads.values()),
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    anchor.key_id, key = keys.current()
+    anchor.digest = anchor_digest(anchor, key)
+    anchor.save(force_insert=True)
+    log_action(
+        "ledger.anchor.recorded",
+        actor=actor,
+        obj=anchor,
+        organisation=branch,
+        year=year,
+        quarter=quarter,
+        kind=kind,
+        digest=anchor.digest,
+    )
+    return anchor

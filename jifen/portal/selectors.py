@@ -19,7 +19,7 @@ from jifen.cycle.models import (
 from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
-from jifen.ledger.models import Entry, MonthLock
+from jifen.ledger.models import Entry, Period
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
@@ -201,7 +201,9 @@ def branch_vetoes(branch: Organisation, year: int) -> QuerySet[VetoProposal]:
 
 
 def locked_months(branch: Organisation, year: int) -> set[int]:
-    return set(MonthLock.objects.filter(branch=branch, year=year).values_list("month", flat=True))
+    return set(
+        Period.objects.locked().filter(branch=branch, year=year).values_list("month", flat=True)
+    )
 
 
 # --- the parent organisation's pages ----------------------------------------------------
@@ -259,7 +261,8 @@ def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
         .annotate(n=Count("pk"))
     )
     locks = dict(
-        MonthLock.objects.filter(branch__in=branches, year=year)
+        Period.objects.locked()
+        .filter(branch__in=branches, year=year)
         .values_list("branch_id")
         .annotate(n=Count("pk"))
     )

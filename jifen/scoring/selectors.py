@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subq
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
-from jifen.ledger.models import Entry, MonthLock
+from jifen.ledger.models import Entry, Period
 from jifen.orgs.enums import MemberCategory
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes.enums import Divisor, ItemCategory
@@ -235,7 +235,7 @@ class _SchemeBook:
         self.schemes = list(
             schemes_for_year(list(ancestor_ids), year).prefetch_related("grade_levels")
         )
-        locks = MonthLock.objects.filter(branch_id__in=list(self.branches), year=year)
+        locks = Period.objects.locked().filter(branch_id__in=list(self.branches), year=year)
         self.locked = {
             (lock.branch_id, lock.month): lock.scheme for lock in locks.select_related("scheme")
         }

@@ -66,6 +66,9 @@ def test_the_year_is_computed_graded_submitted_and_filed(api, world, today):
     assert differing.json()["code"] == "reason_required"
     secretary.post(f"{url}/grades/{grade['id']}/", {"grade_code": "poor"})
     assert secretary.post(f"{url}/submit/").json()["state"] == "submitted"
+    early = reviewer.post(f"{url}/review/", {"approve": True})
+    assert (early.status_code, early.json()["code"]) == (409, "appeals_open")
+    today(datetime.date(YEAR + 1, 3, 2))  # every appeal period of the year has ended
     filed = reviewer.post(f"{url}/review/", {"approve": True})
     assert filed.json()["state"] == "filed"
     listed = api("admin").get(f"/api/v1/years/?year={YEAR}&state=filed").json()

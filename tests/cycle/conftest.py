@@ -4,12 +4,12 @@ import datetime
 
 import pytest
 
-from jifen.cycle import services
+from jifen.cycle import selectors, services
 from jifen.cycle.enums import MeetingKind
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
 from tests.conftest import YEAR
-from tests.factories import d
+from tests.factories import MemberFactory, d
 
 # 2026-04-08 is a Wednesday: the Q1 meeting, notice and answers fall on known weekdays.
 Q1_MEETING = datetime.date(YEAR, 4, 8)
@@ -83,3 +83,51 @@ class Cycle:
 @pytest.fixture
 def cycle(world) -> Cycle:
     return Cycle(world)
+
+
+# The general meetings after each quarter (all on working days).
+MEETINGS = {
+    1: datetime.date(YEAR, 4, 8),
+    2: datetime.date(YEAR, 7, 8),
+    3: datetime.date(YEAR, 10, 8),
+    4: datetime.date(YEAR + 1, 1, 8),
+}
+
+
+@pytest.fixture
+def year_world(world, cycle):
+    return build_year(world, cycle)
+
+
+def build_year(world, cycle):
+    """张三 declared 4 points, 王五 was docked 2, 赵六 has neither; all four quarters locked."""
+    docked = MemberFactory(name="王五", branch=world.branch)
+    MemberFactory(name="赵六", branch=world.branch)
+    cycle.declare_approved(month=2, points=4)
+    declarations.committee_record(
+        actor=world.secretary,
+        member=docked,
+        year=YEAR,
+        month=5,
+        item=world.item("D01"),
+        points=d(2),
+        reason="无故缺席",
+    )
+    for number, held_on in MEETINGS.items():
+        cycle.lock(number, today=held_on)
+    return world
+
+
+def compute(world):
+    return services.year_compute(actor=world.secretary, branch=world.branch, year=YEAR)
+
+
+def finalise_all(world, result):
+    for grade in selectors.member_grades(result):
+        services.grade_finalise(
+            actor=world.secretary, member_grade=grade, grade_code=grade.suggested_grade_code
+        )
+
+
+# A day when every appeal period of the year's notices has ended: the parent may file.
+FILING_DAY = datetime.date(YEAR + 1, 3, 2)

@@ -9,13 +9,13 @@ from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger.enums import Source
 from jifen.ledger.models import Entry
-from jifen.ledger.services import month_lock
 from jifen.orgs.enums import RoleKind
 from jifen.orgs.models import Role
 from jifen.scoring.selectors import member_year_result
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
 from tests.factories import MemberFactory, d
+from tests.ledger.helpers import close_months
 
 # Q1's notice, posted on Wednesday 8 April, runs until Tuesday 14 April.
 DURING = datetime.date(YEAR, 4, 9)
@@ -128,7 +128,7 @@ def test_another_members_entry_cannot_be_reversed(world, cycle):
 
 def test_a_locked_month_takes_no_objection_correction(world, cycle):
     objection = _object(world, cycle.publish())
-    month_lock(actor=world.secretary, branch=world.branch, year=YEAR, month=3)
+    close_months(world, [3])
     with pytest.raises(InvalidState) as error:
         services.objection_answer(
             actor=world.secretary,

@@ -7,8 +7,9 @@ from jifen.cycle.enums import MeetingKind, QuarterState
 from jifen.cycle.models import Meeting, Quarter
 from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
+from jifen.ledger.enums import Stage
 from jifen.ledger.models import Entry
-from jifen.ledger.services import is_month_locked
+from jifen.ledger.periods import stages
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
 from tests.factories import MemberFactory, d
@@ -41,7 +42,9 @@ def test_a_quarter_goes_from_meeting_to_lock(world, cycle):
 
     locked = _lock(world, datetime.date(YEAR, 4, 15))
     assert locked.state == QuarterState.LOCKED
-    assert all(is_month_locked(world.branch, YEAR, month) for month in (1, 2, 3))
+    assert [stages(world.branch, YEAR)[m] for m in (1, 2, 3, 4)] == [Stage.LOCKED] * 3 + [
+        Stage.OPEN
+    ]
 
 
 def test_the_register_ranks_members_and_leaves_the_exempt_unranked(world, cycle):
@@ -218,7 +221,7 @@ def test_the_lock_waits_for_the_notice_to_close(world, cycle):
     with pytest.raises(InvalidState) as error:
         _lock(world, notice.closes_on)
     assert error.value.code == "notice_open"
-    assert not is_month_locked(world.branch, YEAR, 1)
+    assert stages(world.branch, YEAR)[1] == Stage.CONFIRMED
 
 
 def test_the_lock_waits_for_open_objections(world, cycle):

@@ -5,66 +5,27 @@ import pytest
 from jifen.cycle import selectors, services
 from jifen.cycle.enums import HandlingMeasure, YearState
 from jifen.cycle.models import YearResult
-from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
-from tests.factories import MemberFactory, d
-
-# The general meetings after each quarter (all on working days).
-MEETINGS = {
-    1: datetime.date(YEAR, 4, 8),
-    2: datetime.date(YEAR, 7, 8),
-    3: datetime.date(YEAR, 10, 8),
-    4: datetime.date(YEAR + 1, 1, 8),
-}
-
-
-@pytest.fixture
-def year_world(world, cycle):
-    """张三 declared 4 points, 王五 was docked 2, 赵六 has neither; all four quarters locked."""
-    docked = MemberFactory(name="王五", branch=world.branch)
-    MemberFactory(name="赵六", branch=world.branch)
-    cycle.declare_approved(month=2, points=4)
-    declarations.committee_record(
-        actor=world.secretary,
-        member=docked,
-        year=YEAR,
-        month=5,
-        item=world.item("D01"),
-        points=d(2),
-        reason="无故缺席",
-    )
-    for number, held_on in MEETINGS.items():
-        cycle.lock(number, today=held_on)
-    return world
-
-
-def _compute(world):
-    return services.year_compute(actor=world.secretary, branch=world.branch, year=YEAR)
+from tests.cycle.conftest import FILING_DAY, compute, finalise_all
+from tests.factories import d
 
 
 def _grades(result):
     return {g.member.name: g for g in selectors.member_grades(result)}
 
 
-def _finalise_all(world, result):
-    for grade in selectors.member_grades(result):
-        services.grade_finalise(
-            actor=world.secretary, member_grade=grade, grade_code=grade.suggested_grade_code
-        )
-
-
 def test_the_year_waits_for_the_fourth_quarter(world, cycle):
     cycle.lock(1)
     with pytest.raises(InvalidState) as error:
-        _compute(world)
+        compute(world)
     assert error.value.code == "q4_not_locked"
 
 
 def test_the_year_is_computed_with_suggestions(year_world):
-    result = _compute(year_world)
+    result = compute(year_world)
     grades = _grades(result)
     assert [(n, g.score, g.rank) for n, g in grades.items()] == [
         ("张三", d("60.3"), 1),
@@ -78,7 +39,7 @@ def test_the_year_is_computed_with_suggestions(year_world):
 
 
 def test_a_different_grade_needs_a_reason(year_world):
-    grade = _grades(_compute(year_world))["张三"]
+    grade = _grades(compute(year_world))["张三"]
     with pytest.raises(DomainError) as error:
         services.grade_finalise(
             actor=year_world.secretary, member_grade=grade, grade_code="average"
@@ -92,7 +53,7 @@ def test_a_different_grade_needs_a_reason(year_world):
 
 
 def test_only_the_schemes_grades_are_given(year_world):
-    grade = _grades(_compute(year_world))["张三"]
+    grade = _grades(compute(year_world))["张三"]
     with pytest.raises(DomainError) as error:
         services.grade_finalise(
             actor=year_world.secretary, member_grade=grade, grade_code="excellent", reason="x"
@@ -101,7 +62,7 @@ def test_only_the_schemes_grades_are_given(year_world):
 
 
 def test_submission_needs_every_final_grade(year_world):
-    result = _compute(year_world)
+    result = compute(year_world)
     with pytest.raises(InvalidState) as error:
         services.year_submit(actor=year_world.secretary, year_result=result)
     assert error.value.code == "grades_missing"
@@ -109,14 +70,14 @@ def test_submission_needs_every_final_grade(year_world):
 
 def test_submit_return_recompute_and_file(year_world):
     world = year_world
-    result = _compute(world)
-    _finalise_all(world, result)
+    result = compute(world)
+    finalise_all(world, result)
     result = services.year_submit(actor=world.secretary, year_result=result)
     assert result.state == YearState.SUBMITTED
     with pytest.raises(InvalidState):
         services.year_submit(actor=world.secretary, year_result=result)
     with pytest.raises(InvalidState):
-        _compute(world)
+        compute(world)
     with pytest.raises(InvalidState):
         services.grade_finalise(
             actor=world.secretary,
@@ -134,19 +95,23 @@ def test_submit_return_recompute_and_file(year_world):
         actor=world.reviewer, year_result=result, approve=False, reason="请复核王五的等次"
     )
     assert returned.state == YearState.RETURNED
-    recomputed = _compute(world)
+    recomputed = compute(world)
     # Decided grades survive a recomputation.
     assert _grades(recomputed)["张三"].final_grade_code == "poor"
     services.year_submit(actor=world.secretary, year_result=recomputed)
-    filed = services.year_review(actor=world.reviewer, year_result=recomputed, approve=True)
+    filed = services.year_review(
+        actor=world.reviewer, year_result=recomputed, approve=True, today=FILING_DAY
+    )
     assert filed.state == YearState.FILED
     with pytest.raises(InvalidState):
-        services.year_review(actor=world.reviewer, year_result=filed, approve=True)
+        services.year_review(
+            actor=world.reviewer, year_result=filed, approve=True, today=FILING_DAY
+        )
     assert YearResult.objects.get().state == YearState.FILED
 
 
 def test_a_year_notice_posts_the_year_scores(year_world):
-    _compute(year_world)
+    compute(year_world)
     notice = services.notice_publish(
         actor=year_world.secretary,
         branch=year_world.branch,
@@ -160,7 +125,7 @@ def test_a_year_notice_posts_the_year_scores(year_world):
 
 def test_admonition_talks_are_for_the_bottom_of_the_ranking(year_world):
     world = year_world
-    grades = _grades(_compute(world))
+    grades = _grades(compute(world))
     talked_on = datetime.date(YEAR + 1, 1, 20)
     with pytest.raises(InvalidState) as error:
         services.admonition_record(
@@ -208,8 +173,8 @@ def test_admonition_talks_are_for_the_bottom_of_the_ranking(year_world):
 
 def test_handling_is_recorded_for_unqualified_members(year_world):
     world = year_world
-    result = _compute(world)
-    _finalise_all(world, result)
+    result = compute(world)
+    finalise_all(world, result)
     grades = _grades(result)
     with pytest.raises(InvalidState) as error:
         services.unqualified_handling_record(
@@ -240,12 +205,12 @@ def test_handling_is_recorded_for_unqualified_members(year_world):
 
 def test_a_recomputation_drops_a_decision_the_new_suggestion_undoes(year_world):
     world = year_world
-    result = _compute(world)
-    _finalise_all(world, result)
+    result = compute(world)
+    finalise_all(world, result)
     # An appeal decided after the lock lifts 王五 to 60 points: the suggestion changes.
     appeal_entry = _appeal_correction(world)
     assert appeal_entry.points == d(2)
-    grades = _grades(_compute(world))
+    grades = _grades(compute(world))
     assert grades["王五"].suggested_grade_code == "poor"
     assert grades["王五"].final_grade_code == ""
     assert grades["张三"].final_grade_code == "poor"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,8 @@ from jifen.cycle.models import MemberGrade
 from jifen.errors import InvalidState, NotPermitted
 from jifen.exchange import exports
 from jifen.exchange.enums import Format, Layout
+from jifen.ledger import services as ledger
+from jifen.ledger.enums import Source
 from tests.conftest import YEAR
 from tests.exchange.helpers import compute_year, confirm_quarter, give, pdf_text, sheets
 from tests.factories import MemberFactory
@@ -122,7 +125,17 @@ def test_register_one_table_for_the_branch(world, confirmed):
 
 
 def test_register_is_read_from_what_the_meeting_confirmed(world, confirmed):
-    give(world, world.member, 1, "P03", 3)  # recorded after the meeting: not in its register
+    # An objection's correction, recorded after the meeting: not in the register it confirmed.
+    ledger.append_entry(
+        actor=world.secretary,
+        member=world.member,
+        year=YEAR,
+        month=1,
+        item=world.item("P03"),
+        points=Decimal(3),
+        source=Source.OBJECTION,
+        reason="异议成立",
+    )
     content, _ = _export("register", world.secretary, member=world.member.pk, quarter=1)
     assert sheets(content)["张三"][2] == ("1月", 65, None)
 

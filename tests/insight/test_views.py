@@ -60,7 +60,7 @@ def test_public_notices_page_has_an_empty_state(client, world):
 
 
 def _entry(world, member, month, code, points):
-    ledger.append_entry(
+    return ledger.append_entry(
         actor=world.secretary,
         member=member,
         year=YEAR,
@@ -73,7 +73,9 @@ def _entry(world, member, month, code, points):
 
 
 def _declaration(world, member, branch, month, status=DeclarationStatus.SUBMITTED):
-    # Made directly: the dashboard only counts them, whatever the path that led there.
+    # Made directly: the dashboard only counts them, whatever the path that led there. An
+    # approved one has its entry, as the database requires.
+    granted = status in (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED)
     Declaration.objects.create(
         member=member,
         branch=branch,
@@ -83,6 +85,7 @@ def _declaration(world, member, branch, month, status=DeclarationStatus.SUBMITTE
         points=3,
         description="测试",
         status=status,
+        entry=_entry(world, member, month, "P03", 3) if granted else None,
     )
 
 

@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from jifen.ledger.models import MonthLock
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.schemes.models import Scheme
 from jifen.schemes.services import SCHEME_FIELDS
 from tests.conftest import YEAR
 from tests.factories import MemberFactory, valid_id_number
+from tests.ledger.helpers import close_months
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +308,7 @@ def test_admin_changes_the_schemes_numbers(admin_client, world):
 
 
 def test_a_locked_scheme_says_why_and_offers_a_new_version(admin_client, world):
-    MonthLock.objects.create(branch=world.branch, year=YEAR, month=1, scheme=world.scheme)
+    close_months(world, [1])
 
     page = admin_client.get(reverse("orgadmin:scheme", args=[world.scheme.pk]))
     refused = _post(
@@ -411,7 +411,7 @@ def test_a_rank_condition_without_a_share_is_refused(admin_client, world):
 
 
 def test_levels_of_a_locked_scheme_stay_as_they_were(admin_client, world):
-    MonthLock.objects.create(branch=world.branch, year=YEAR, month=1, scheme=world.scheme)
+    close_months(world, [1])
     level = world.level("school")
 
     response = _post(

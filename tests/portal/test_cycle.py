@@ -232,6 +232,7 @@ def test_a_whole_year_from_computation_to_filing(client, world, on):
     )
     client.post(reverse("portal:year_submit", args=[world.branch.pk, YEAR]))
     client.force_login(world.reviewer)
+    on(datetime.date(YEAR + 1, 3, 2))  # every appeal period of the year has ended
     client.post(
         reverse("portal:year_review", args=[world.general.pk, YearResult.objects.get().pk]),
         {"approve": "yes"},

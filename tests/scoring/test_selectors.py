@@ -19,6 +19,7 @@ from jifen.scoring.selectors import (
 )
 from tests.conftest import YEAR, YEAR_END
 from tests.factories import MemberFactory
+from tests.ledger.helpers import close_months
 from tests.scoring.helpers import give
 
 D = Decimal
@@ -52,7 +53,7 @@ def test_months_still_to_come_are_left_out(world):
 
 
 def test_locked_months_count_even_before_they_begin(world):
-    ledger.month_lock(actor=world.secretary, branch=world.branch, year=YEAR, month=12)
+    close_months(world, [12])
     result = branch_year_results(world.branch, YEAR, as_of=datetime.date(YEAR, 11, 1))
     assert sorted(result.for_member(world.member.pk).months) == list(range(1, 13))
 

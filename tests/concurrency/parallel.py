@@ -1,0 +1,45 @@
+"""Run the same work in many threads at once, each on its own database connection.
+
+A sequential test proves nothing about a race: these start every worker at a barrier so that
+their transactions really overlap, on PostgreSQL as on SQLite.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections
+
+
+@dataclass
+class Outcome:
+    value: object = None
+    error: BaseException | None = None
+
+
+def run_parallel(workers: list[Callable[[], object]], *, timeout: float = 60) -> list[Outcome]:
+    """Start every callable at the same moment in its own thread; return what each returned or
+    raised, in order. Each thread closes its database connection when it is done."""
+    barrier = threading.Barrier(len(workers))
+    outcomes = [Outcome() for _ in workers]
+
+    def run(index: int, work: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout)
+            outcomes[index].value = work()
+        except BaseException as error:  # reported to the test, which asserts on it
+            outcomes[index].error = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a worker did not finish"
+    return outcomes
+
+
+def same_work(count: int, work: Callable[[int], object]) -> list[Callable[[], object]]:
+    return [lambda i=i: work(i) for i in range(count)]

@@ -1,0 +1,167 @@
+"""The cycle's closings against the writes they close: a quarter confirmed while records and
+declarations arrive, a year submitted while grades change, a year filed while vetoes are
+proposed. Whatever the order, what was closed matches what was written."""
+
+import datetime
+from decimal import Decimal
+
+from jifen.audit.models import AuditEvent
+from jifen.cycle import services
+from jifen.cycle.enums import QuarterState, YearState
+from jifen.cycle.models import Quarter, RegisterRow, YearResult
+from jifen.declarations import services as declarations
+from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.models import Declaration, VetoProposal
+from jifen.errors import DomainError
+from jifen.scoring.selectors import member_year_result
+from tests.concurrency.parallel import run_parallel
+from tests.conftest import YEAR
+from tests.cycle.conftest import FILING_DAY, Cycle, build_year, compute, finalise_all
+from tests.factories import MemberFactory, UserFactory
+
+
+def _refused_with_a_message(outcomes):
+    for outcome in outcomes:
+        assert outcome.error is None or isinstance(outcome.error, DomainError), outcome.error
+
+
+def test_a_quarter_confirmed_while_deductions_arrive_registers_exactly_what_was_written(world):
+    members = [MemberFactory(branch=world.branch) for _ in range(30)]
+    meeting = Cycle(world).meeting()
+
+    def record(member):
+        return declarations.committee_record(
+            actor=world.secretary,
+            member=member,
+            year=YEAR,
+            month=3,
+            item=world.item("D05"),
+            points=Decimal(2),
+            reason="工作出现失误",
+            evidence="通报.pdf",
+        )
+
+    def confirm():
+        return services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+
+    outcomes = run_parallel([confirm, *[lambda m=m: record(m) for m in members]])
+
+    _refused_with_a_message(outcomes)
+    assert outcomes[0].error is None
+    for member in members:
+        row = RegisterRow.objects.get(member=member)
+        # March as the register has it and as the archive has it now: the same.
+        assert row.month_scores[2] == str(member_year_result(member, YEAR).months[3].score)
+
+
+def test_a_quarter_is_never_confirmed_over_a_declaration_still_waiting(world):
+    people = []
+    for n in range(10):
+        user = UserFactory()
+        people.append(MemberFactory(branch=world.branch, user=user, name=f"党员{n}"))
+    meeting = Cycle(world).meeting()
+
+    def declare(member):
+        return declarations.declaration_submit(
+            actor=member.user,
+            member=member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=Decimal(2),
+            description="支部交办的任务",
+            today=datetime.date(YEAR, 4, 3),
+        )
+
+    def confirm():
+        return services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+
+    outcomes = run_parallel([confirm, *[lambda m=m: declare(m) for m in people]])
+
+    _refused_with_a_message(outcomes)
+    waiting = Declaration.objects.filter(month=3, status=DeclarationStatus.SUBMITTED).count()
+    quarter = Quarter.objects.filter(number=1).first()
+    if quarter is not None and quarter.state == QuarterState.CONFIRMED:
+        assert waiting == 0
+    else:
+        assert waiting > 0 and outcomes[0].error.code == "reviews_pending"
+
+
+def test_ten_simultaneous_submissions_submit_once(world):
+    world = build_year(world, Cycle(world))
+    result = compute(world)
+    finalise_all(world, result)
+
+    outcomes = run_parallel(
+        [lambda: services.year_submit(actor=world.secretary, year_result=result)] * 10
+    )
+
+    assert sum(o.error is None for o in outcomes) == 1
+    _refused_with_a_message(outcomes)
+    assert AuditEvent.objects.filter(action="cycle.year.submitted").count() == 1
+
+
+def test_no_grade_changes_after_the_year_is_submitted(world):
+    """The meeting's grades are changed while the secretary submits: every change that went
+    through was recorded before the submission."""
+    world = build_year(world, Cycle(world))
+    result = compute(world)
+    finalise_all(world, result)
+    grades = list(result.grades.all()) * 4
+
+    def regrade(grade):
+        return services.grade_finalise(
+            actor=world.secretary, member_grade=grade, grade_code="average", reason="会议决定"
+        )
+
+    outcomes = run_parallel(
+        [
+            lambda: services.year_submit(actor=world.secretary, year_result=result),
+            *[lambda g=g: regrade(g) for g in grades],
+        ]
+    )
+
+    _refused_with_a_message(outcomes)
+    submitted = AuditEvent.objects.get(action="cycle.year.submitted")
+    changes = AuditEvent.objects.filter(action="cycle.grade.finalised", data__reason="会议决定")
+    assert all(change.pk < submitted.pk for change in changes)
+    refused = sum(o.error is not None for o in outcomes[1:])
+    assert changes.count() + refused == len(grades)
+
+
+def test_a_year_filed_while_vetoes_are_proposed_leaves_none_waiting(world, monkeypatch):
+    world = build_year(world, Cycle(world))
+    result = compute(world)
+    finalise_all(world, result)
+    services.year_submit(actor=world.secretary, year_result=result)
+    members = [g.member for g in result.grades.all()]
+
+    def propose(member):
+        return declarations.veto_propose(
+            actor=world.secretary,
+            member=member,
+            year=YEAR,
+            month=12,
+            item=world.item("V01"),
+            reason="违反廉洁纪律",
+            evidence="处分决定.pdf",
+        )
+
+    def file():
+        return services.year_review(
+            actor=world.reviewer, year_result=result, approve=True, today=FILING_DAY
+        )
+
+    outcomes = run_parallel([file, *[lambda m=m: propose(m) for m in members]])
+
+    _refused_with_a_message(outcomes)
+    waiting = VetoProposal.objects.filter(status=VetoStatus.PROPOSED).count()
+    if YearResult.objects.get().state == YearState.FILED:
+        assert waiting == 0
+        assert all(o.error.code == "year_filed" for o in outcomes[1:])
+    else:
+        assert waiting > 0 and outcomes[0].error.code == "decisions_waiting"

@@ -167,24 +167,12 @@ def bottom_ranked(year_result: YearResult) -> QuerySet[MemberGrade]:
     return member_grades(year_result).filter(bottom_ranked=True)
 
 
-def _step(level) -> GradeStep:
-    return GradeStep(
-        level.code,
-        level.name,
-        level.min_score,
-        level.rank_rule,
-        level.rank_share,
-        level.rank_mode,
-        level.is_unqualified,
-    )
-
-
 def rank_levels(scheme: Scheme | None) -> tuple[GradeStep | None, GradeStep | None]:
     """The scheme's grade steps with a top-share and a bottom-share rank rule (awards and
     admonition talks follow them)."""
     levels = list(scheme.grade_levels.all()) if scheme else []
-    top = next((_step(g) for g in levels if g.rank_rule == RankRule.TOP), None)
-    bottom = next((_step(g) for g in levels if g.rank_rule == RankRule.BOTTOM), None)
+    top = next((GradeStep.of(g) for g in levels if g.rank_rule == RankRule.TOP), None)
+    bottom = next((GradeStep.of(g) for g in levels if g.rank_rule == RankRule.BOTTOM), None)
     return top, bottom
 
 

@@ -572,7 +572,7 @@ def _kept_decision(previous: MemberGrade | None, suggested: str, exempt: bool) -
 def _grade_row(year_result: YearResult, result, top, bottom, count, kept) -> MemberGrade:
     rank = result.rank
     suggested = result.grade.code if result.grade else ""
-    bottom_ranked = bool(rank and bottom and rank_condition_met(bottom, rank, count))
+    bottom_ranked = bool(rank and bottom and rank_condition_met(bottom, rank, result.tied, count))
     return MemberGrade(
         year_result=year_result,
         member_id=result.member_id,
@@ -589,7 +589,7 @@ def _grade_row(year_result: YearResult, result, top, bottom, count, kept) -> Mem
             and top
             and not result.vetoed
             and not bottom_ranked
-            and rank_condition_met(top, rank, count)
+            and rank_condition_met(top, rank, result.tied, count)
         ),
         bottom_ranked=bottom_ranked,
         vetoed=result.vetoed,

@@ -1,6 +1,9 @@
 """Input checks for the admin pages; the rules themselves live in the services."""
 
+from fractions import Fraction
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -188,5 +191,34 @@ class CommendationLevelForm(BootstrapForm):
     model_fields = (CommendationLevel, ["name", "points"])
 
 
+class ShareField(forms.CharField):
+    """A share of the ranking, kept exact: 1/3 is a third (0.333 would not be), 0.1 or 10%
+    a tenth."""
+
+    def to_python(self, value):
+        # Spaces and the full-width signs a Chinese input method types are read as written.
+        text = "".join(super().to_python(value).split()).replace("／", "/").replace("％", "%")
+        if not text:
+            return None
+        try:
+            if text.endswith("%"):
+                return Fraction(text[:-1]) / 100
+            return Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise ValidationError(
+                _("Write the share as a fraction such as 1/3 or a decimal such as 0.1."),
+                code="invalid",
+            ) from None
+
+
+GRADE_LEVEL_FIELDS = ["name", "min_score", "rank_rule", "rank_share", "rank_boundary", "rank_mode"]
+
+
 class GradeLevelForm(BootstrapForm):
-    model_fields = (GradeLevel, ["name", "min_score", "rank_rule", "rank_share", "rank_mode"])
+    model_fields = (GradeLevel, [name for name in GRADE_LEVEL_FIELDS if name != "rank_share"])
+    field_order = GRADE_LEVEL_FIELDS
+    rank_share = ShareField(
+        label=_("share of the ranking"),
+        required=False,
+        help_text=_("A fraction such as 1/3, or a decimal such as 0.1."),
+    )

@@ -386,8 +386,11 @@ def commendation_level_edit(request, pk):
 @admin_required
 def grade_level_edit(request, pk):
     level = get_object_or_404(selectors.administered_grade_levels(request.user), pk=pk)
-    fields = ["name", "min_score", "rank_rule", "rank_share", "rank_mode"]
-    form = forms.GradeLevelForm(request.POST or None, initial=model_to_dict(level, fields=fields))
+    initial = {
+        **model_to_dict(level, fields=forms.GRADE_LEVEL_FIELDS),
+        "rank_share": level.rank_share,
+    }
+    form = forms.GradeLevelForm(request.POST or None, initial=initial)
     saved = _submit(
         request,
         form,

@@ -28,6 +28,16 @@ class RankRule(models.TextChoices):
     BOTTOM = "bottom", _("Within the bottom share of the ranking")
 
 
+class RankBoundary(models.TextChoices):
+    """How a share of the ranking meets the branch's size n (reading.md, Grades)."""
+
+    BY_RANK = "by_rank", _("By rank: in when the shared rank is within n × share, rounded up")
+    AT_MOST = (
+        "at_most",
+        _("At most n × share members, rounded down; a tie across the limit is for the meeting"),
+    )
+
+
 class RankMode(models.TextChoices):
     REQUIRED = "required", _("Required: otherwise the next grade applies")
     FLAG = "flag", _("Flag only: the meeting decides")

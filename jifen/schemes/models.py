@@ -1,12 +1,23 @@
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jifen.schemes.enums import Divisor, Frequency, ItemCategory, RankMode, RankRule
+from jifen.schemes.enums import (
+    Divisor,
+    Frequency,
+    ItemCategory,
+    RankBoundary,
+    RankMode,
+    RankRule,
+)
 
 POINTS = {"max_digits": 6, "decimal_places": 1}
+# A share of the ranking is an exact fraction (a third is 1/3, not 0.333); a denominator up to
+# 1000 still takes any share written with three decimals.
+MAX_SHARE_DENOMINATOR = 1000
 
 
 class Scheme(models.Model):
@@ -144,8 +155,17 @@ class GradeLevel(models.Model):
     rank_rule = models.CharField(
         _("rank condition"), max_length=10, choices=RankRule.choices, blank=True, default=""
     )
-    rank_share = models.DecimalField(
-        _("share of the ranking"), max_digits=4, decimal_places=3, null=True, blank=True
+    rank_share_numerator = models.PositiveSmallIntegerField(
+        _("share of the ranking (numerator)"), null=True, blank=True
+    )
+    rank_share_denominator = models.PositiveSmallIntegerField(
+        _("share of the ranking (denominator)"), null=True, blank=True
+    )
+    rank_boundary = models.CharField(
+        _("boundary of the share"),
+        max_length=10,
+        choices=RankBoundary.choices,
+        default=RankBoundary.BY_RANK,
     )
     rank_mode = models.CharField(
         _("if the rank condition fails"),
@@ -161,6 +181,41 @@ class GradeLevel(models.Model):
         verbose_name = _("grade level")
         verbose_name_plural = _("grade levels")
         ordering = ["scheme_id", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        rank_rule=RankRule.NONE,
+                        rank_share_numerator__isnull=True,
+                        rank_share_denominator__isnull=True,
+                    )
+                    | (
+                        ~models.Q(rank_rule=RankRule.NONE)
+                        & models.Q(
+                            rank_share_numerator__isnull=False,
+                            rank_share_denominator__isnull=False,
+                            rank_share_numerator__gt=0,
+                            rank_share_denominator__gte=models.F("rank_share_numerator"),
+                            rank_share_denominator__lte=MAX_SHARE_DENOMINATOR,
+                        )
+                    )
+                ),
+                name="grade_rank_share_with_its_rule",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def rank_share(self) -> Fraction | None:
+        if self.rank_share_numerator is None:
+            return None
+        return Fraction(self.rank_share_numerator, self.rank_share_denominator)
+
+    @rank_share.setter
+    def rank_share(self, share: Fraction | None) -> None:
+        if share is None:
+            self.rank_share_numerator = self.rank_share_denominator = None
+        else:
+            self.rank_share_numerator, self.rank_share_denominator = share.as_integer_ratio()

@@ -4,10 +4,11 @@ Names are kept in Chinese: they are the catalogue's own wording, edited by each 
 """
 
 from decimal import Decimal as D
+from fractions import Fraction
 
 from jifen.schemes.enums import Frequency as F
 from jifen.schemes.enums import ItemCategory as C
-from jifen.schemes.enums import RankMode, RankRule
+from jifen.schemes.enums import RankBoundary, RankMode, RankRule
 
 COMMENDATION_LEVELS = [
     ("national", "国家级", D(15)),
@@ -17,20 +18,25 @@ COMMENDATION_LEVELS = [
     ("department", "部门级", D(3)),
 ]
 
-# (code, name, min score, rank rule, share, mode, unqualified)
+THIRD, TENTH = Fraction(1, 3), Fraction(1, 10)
+BY_RANK, AT_MOST = RankBoundary.BY_RANK, RankBoundary.AT_MOST
+REQUIRED, FLAG = RankMode.REQUIRED, RankMode.FLAG
+
+# (code, name, min score, rank rule, share, boundary, mode, unqualified), as reading.md reads
+# them: 好 is a rank ≤ ⌈n/3⌉, 差 a rank > n − ⌈n/10⌉, 优秀 goes to at most ⌊n/3⌋ members.
 GRADE_SCALES = {
     "seed": [
-        ("good", "好", D(90), RankRule.TOP, D("0.333"), RankMode.REQUIRED, False),
-        ("fairly_good", "较好", D(80), RankRule.NONE, None, RankMode.REQUIRED, False),
-        ("average", "一般", D(70), RankRule.NONE, None, RankMode.REQUIRED, False),
-        ("poor", "差", D(60), RankRule.BOTTOM, D("0.100"), RankMode.FLAG, False),
-        ("unqualified", "不合格", None, RankRule.NONE, None, RankMode.REQUIRED, True),
+        ("good", "好", D(90), RankRule.TOP, THIRD, BY_RANK, REQUIRED, False),
+        ("fairly_good", "较好", D(80), RankRule.NONE, None, BY_RANK, REQUIRED, False),
+        ("average", "一般", D(70), RankRule.NONE, None, BY_RANK, REQUIRED, False),
+        ("poor", "差", D(60), RankRule.BOTTOM, TENTH, BY_RANK, FLAG, False),
+        ("unqualified", "不合格", None, RankRule.NONE, None, BY_RANK, REQUIRED, True),
     ],
     "national": [
-        ("excellent", "优秀", D(90), RankRule.TOP, D("0.333"), RankMode.REQUIRED, False),
-        ("qualified", "合格", D(70), RankRule.NONE, None, RankMode.REQUIRED, False),
-        ("basic", "基本合格", D(60), RankRule.NONE, None, RankMode.REQUIRED, False),
-        ("unqualified", "不合格", None, RankRule.NONE, None, RankMode.REQUIRED, True),
+        ("excellent", "优秀", D(90), RankRule.TOP, THIRD, AT_MOST, REQUIRED, False),
+        ("qualified", "合格", D(70), RankRule.NONE, None, BY_RANK, REQUIRED, False),
+        ("basic", "基本合格", D(60), RankRule.NONE, None, BY_RANK, REQUIRED, False),
+        ("unqualified", "不合格", None, RankRule.NONE, None, BY_RANK, REQUIRED, True),
     ],
 }
 

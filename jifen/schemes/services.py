@@ -2,6 +2,7 @@
 into a new version, so that locked months keep the rules they were scored under."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +13,13 @@ from jifen.orgs import rules
 from jifen.orgs.models import Organisation
 from jifen.schemes import presets
 from jifen.schemes.enums import ItemCategory
-from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
+from jifen.schemes.models import (
+    MAX_SHARE_DENOMINATOR,
+    CommendationLevel,
+    GradeLevel,
+    Item,
+    Scheme,
+)
 
 SCHEME_FIELDS = (
     "name",
@@ -71,7 +78,7 @@ def scheme_create_from_preset(
             scheme=scheme, code=code, name=label, points=points, order=order
         )
     for order, row in enumerate(presets.GRADE_SCALES[grade_scale]):
-        code, label, min_score, rule, share, mode, unqualified = row
+        code, label, min_score, rule, share, boundary, mode, unqualified = row
         GradeLevel.objects.create(
             scheme=scheme,
             order=order,
@@ -80,6 +87,7 @@ def scheme_create_from_preset(
             min_score=min_score,
             rank_rule=rule,
             rank_share=share,
+            rank_boundary=boundary,
             rank_mode=mode,
             is_unqualified=unqualified,
         )
@@ -231,7 +239,8 @@ def grade_level_update(
     name: str,
     min_score: Decimal | None,
     rank_rule: str,
-    rank_share: Decimal | None,
+    rank_share: Fraction | None,
+    rank_boundary: str,
     rank_mode: str,
 ) -> GradeLevel:
     """Change one step of the grade scale; its order and whether it is the unqualified grade
@@ -240,18 +249,21 @@ def grade_level_update(
     _check_editable(level.scheme)
     if min_score is not None and min_score < 0:
         raise DomainError(_("The minimum year score cannot be negative."))
-    if rank_rule and not (rank_share is not None and 0 < rank_share <= 1):
-        raise DomainError(_("A rank condition needs a share of the ranking between 0 and 1."))
+    if rank_rule:
+        _check_share(rank_share)
     fields = {
         "name": name,
         "min_score": min_score,
         "rank_rule": rank_rule,
         "rank_share": rank_share if rank_rule else None,
+        "rank_boundary": rank_boundary,
         "rank_mode": rank_mode,
     }
     for key, value in fields.items():
         setattr(level, key, value)
-    level.save(update_fields=list(fields))
+    # The share is stored as its numerator and denominator.
+    columns = [key for key in fields if key != "rank_share"]
+    level.save(update_fields=[*columns, "rank_share_numerator", "rank_share_denominator"])
     log_action(
         "schemes.grade_level.updated",
         actor=actor,
@@ -260,3 +272,17 @@ def grade_level_update(
         **{key: str(value) for key, value in fields.items()},
     )
     return level
+
+
+def _check_share(share: Fraction | None) -> None:
+    if share is None or not 0 < share <= 1:
+        raise DomainError(
+            _("A rank condition needs a share of the ranking between 0 and 1, such as 1/3."),
+            code="rank_share_range",
+        )
+    if share.denominator > MAX_SHARE_DENOMINATOR:
+        raise DomainError(
+            _("Write the share as a fraction with a denominator of at most %(limit)s.")
+            % {"limit": MAX_SHARE_DENOMINATOR},
+            code="rank_share_denominator",
+        )

@@ -45,6 +45,7 @@ class MemberYear:
     divisor: int = 0
     score: Decimal | None = None
     rank: int | None = None
+    tied: int = 0  # members sharing the rank, this one included
     grade: GradeStep | None = None
     grade_flagged: bool = False
     roster: "_Roster | None" = field(default=None, repr=False, compare=False)
@@ -278,12 +279,7 @@ class _SchemeBook:
 def _grade_steps(scheme: Scheme | None) -> list[GradeStep]:
     if scheme is None:
         return []
-    return [
-        GradeStep(
-            g.code, g.name, g.min_score, g.rank_rule, g.rank_share, g.rank_mode, g.is_unqualified
-        )
-        for g in sorted(scheme.grade_levels.all(), key=lambda g: g.order)
-    ]
+    return [GradeStep.of(g) for g in sorted(scheme.grade_levels.all(), key=lambda g: g.order)]
 
 
 def _months_in_year(start: datetime.date, end: datetime.date | None, year: int) -> range:
@@ -328,12 +324,14 @@ def _exempt_category(category: str, scheme: Scheme) -> str:
 def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
     scored = {m.member_id: m.score for m in members if m.score is not None}
     ranks = rules.competition_ranks(scored)
+    tied = Counter(ranks.values())
     steps = _grade_steps(scheme)
     for result in members:
         if result.member_id in ranks:
             result.rank = ranks[result.member_id]
+            result.tied = tied[result.rank]
             result.grade, result.grade_flagged = rules.suggest_grade(
-                steps, result.score, result.rank, len(scored), result.vetoed
+                steps, result.score, result.rank, result.tied, len(scored), result.vetoed
             )
 
 

@@ -41,3 +41,12 @@ def test_scheme_is_read_by_its_members_and_changed_by_admins(api, world):
     assert {"P01", "C01", "D01"} <= {item["code"] for item in scheme["items"]}
     changed = api("admin").patch(f"/api/v1/schemes/{world.scheme.pk}/", {"performance_cap": "30"})
     assert changed.json()["performance_cap"] == "30.0"
+
+
+def test_a_scheme_gives_its_shares_as_exact_fractions(api, world):
+    scheme = api("member").get(f"/api/v1/schemes/{world.scheme.pk}/").json()
+    ranked = [g for g in scheme["grade_levels"] if g["rank_rule"]]
+    assert [(g["code"], g["rank_share"], g["rank_boundary"]) for g in ranked] == [
+        ("good", "1/3", "by_rank"),
+        ("poor", "1/10", "by_rank"),
+    ]

@@ -8,6 +8,7 @@ from jifen.cycle.models import YearResult
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
+from jifen.schemes import services as schemes
 from tests.conftest import YEAR
 from tests.cycle.conftest import FILING_DAY, compute, finalise_all
 from tests.factories import d
@@ -228,3 +229,64 @@ def _appeal_correction(world):
         source=Source.APPEAL,
         reason="申诉成立",
     )
+
+
+def _branch_of_twelve(world, cycle, scale, monthly):
+    """Twelve members: the first len(monthly) earn those performance points every month and
+    the top commendation (15), the others the base score alone; the year is then locked."""
+    scheme = world.scheme
+    if scale != "seed":
+        scheme = schemes.scheme_create_from_preset(
+            actor=world.admin,
+            organisation=world.branch,
+            year=YEAR,
+            name="支部细则",
+            grade_scale=scale,
+        )
+    members = [world.member, *(MemberFactory(branch=world.branch) for _ in range(11))]
+    for member, points in zip(members, monthly, strict=False):
+        entries = [(month, "P07", d(points)) for month in range(1, 13)] + [(12, "C01", d(15))]
+        for month, code, value in entries:
+            ledger.append_entry(
+                actor=world.secretary,
+                member=member,
+                year=YEAR,
+                month=month,
+                item=scheme.items.get(code=code),
+                points=value,
+                source=Source.COMMITTEE,
+                reason="支委会记录",
+            )
+    for number, held_on in MEETINGS.items():
+        cycle.lock(number, today=held_on)
+    return [g for g in selectors.member_grades(_compute(world)) if g.score > 60]
+
+
+# 60 + 18 a month + 15 = 93.0 at rank 4 of 12: in the top third (⌈12/3⌉ = ⌊12/3⌋ = 4).
+@pytest.mark.parametrize(("scale", "grade"), [("seed", "good"), ("national", "excellent")])
+def test_rank_4_of_12_is_in_the_top_third(world, cycle, scale, grade):
+    top = _branch_of_twelve(world, cycle, scale, [20, 19, "18.5", 18])
+
+    assert [(g.score, g.rank, g.suggested_grade_code, g.flagged) for g in top][3] == (
+        d(93),
+        4,
+        grade,
+        False,
+    )
+    assert [g.award_candidate for g in top] == [True] * 4
+
+
+@pytest.mark.parametrize(
+    ("scale", "grades"),
+    [
+        ("seed", [("good", False)] * 5),  # both of rank 4 are within ⌈12/3⌉ = 4
+        # 优秀 goes to at most four: the two tied at rank 4 go to the meeting, neither is cut.
+        ("national", [("excellent", False)] * 3 + [("excellent", True)] * 2),
+    ],
+)
+def test_a_tie_at_the_limit_is_not_cut(world, cycle, scale, grades):
+    top = _branch_of_twelve(world, cycle, scale, [20, 19, "18.5", 18, 18])
+
+    assert [g.rank for g in top] == [1, 2, 3, 4, 4]
+    assert [(g.suggested_grade_code, g.flagged) for g in top] == grades
+    assert [g.award_candidate for g in top] == [True] * 5

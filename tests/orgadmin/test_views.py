@@ -1,5 +1,5 @@
 import datetime
-from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -386,6 +386,7 @@ def _grade_data(**changes):
         "min_score": "92",
         "rank_rule": "top",
         "rank_share": "0.250",
+        "rank_boundary": "by_rank",
         "rank_mode": "required",
     }
     return {**data, **changes}
@@ -397,7 +398,40 @@ def test_admin_changes_a_grade_of_the_scale(admin_client, world):
     _post(admin_client, "grade_level_edit", _grade_data(), pk=grade.pk)
 
     grade.refresh_from_db()
-    assert (grade.min_score, grade.rank_share) == (92, Decimal("0.25"))
+    assert (grade.min_score, grade.rank_share) == (92, Fraction(1, 4))
+
+
+@pytest.mark.parametrize(
+    ("written", "share"),
+    [("1/3", Fraction(1, 3)), (" 2 ／ 3 ", Fraction(2, 3)), ("10%", Fraction(1, 10))],
+)
+def test_a_share_is_kept_exactly_as_written(admin_client, world, written, share):
+    grade = world.scheme.grade_levels.get(code="good")
+
+    data = _grade_data(rank_share=written, rank_boundary="at_most")
+    _post(admin_client, "grade_level_edit", data, pk=grade.pk)
+
+    grade.refresh_from_db()
+    assert (grade.rank_share, grade.rank_boundary) == (share, "at_most")
+
+
+def test_the_edit_page_shows_the_share_as_a_fraction(admin_client, world):
+    grade = world.scheme.grade_levels.get(code="good")
+
+    response = admin_client.get(reverse("orgadmin:grade_level_edit", args=[grade.pk]))
+
+    assert 'value="1/3"' in response.text
+
+
+@pytest.mark.parametrize("written", ["a third", "1/0", "0", "4/3", "1/1001"])
+def test_a_share_that_is_no_share_is_refused(admin_client, world, written):
+    grade = world.scheme.grade_levels.get(code="good")
+
+    response = _post(admin_client, "grade_level_edit", _grade_data(rank_share=written), pk=grade.pk)
+
+    assert response.status_code == 200  # the form again, with the error
+    grade.refresh_from_db()
+    assert (grade.min_score, grade.rank_share) == (90, Fraction(1, 3))
 
 
 def test_a_rank_condition_without_a_share_is_refused(admin_client, world):

@@ -1,6 +1,8 @@
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.schemes import services
@@ -70,3 +72,39 @@ def test_an_item_in_use_cannot_be_removed(world):
     with pytest.raises(InvalidState):
         services.item_remove(actor=world.admin, item=world.item("P07"))
     services.item_remove(actor=world.admin, item=world.item("P06"))
+
+
+@pytest.mark.parametrize(
+    ("share", "code"),
+    [
+        (None, "rank_share_range"),
+        (Fraction(0), "rank_share_range"),
+        (Fraction(4, 3), "rank_share_range"),
+        (Fraction(1, 1001), "rank_share_denominator"),
+    ],
+)
+def test_a_rank_condition_needs_a_share_that_fits(world, share, code):
+    level = world.scheme.grade_levels.get(code="good")
+    with pytest.raises(DomainError) as error:
+        services.grade_level_update(
+            actor=world.admin,
+            level=level,
+            name="好",
+            min_score=Decimal(90),
+            rank_rule="top",
+            rank_share=share,
+            rank_boundary="by_rank",
+            rank_mode="required",
+        )
+    assert error.value.code == code
+
+
+def test_the_database_keeps_a_share_with_its_rule(world):
+    level = world.scheme.grade_levels.get(code="good")
+    level.rank_share_denominator = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        level.save()
+    level = world.scheme.grade_levels.get(code="average")
+    level.rank_share = Fraction(1, 2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        level.save()

@@ -2,6 +2,7 @@
 jifen.schemes.services, which freezes a scheme once a month scored under it is locked."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -32,6 +33,12 @@ class LevelSerializer(serializers.ModelSerializer):
 
 
 class GradeLevelSerializer(serializers.ModelSerializer):
+    rank_share = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The share of the ranking as an exact fraction, such as 1/3."),
+    )
+
     class Meta:
         model = GradeLevel
         fields = [
@@ -42,6 +49,7 @@ class GradeLevelSerializer(serializers.ModelSerializer):
             "min_score",
             "rank_rule",
             "rank_share",
+            "rank_boundary",
             "rank_mode",
             "is_unqualified",
         ]

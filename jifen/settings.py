@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jifen.web.signin.SignInThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "jifen.urls"
@@ -107,10 +108,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in lockout (django-axes, see jifen/web/signin.py): AXES_FAILURE_LIMIT wrong passwords lock
+# one account from one address for AXES_COOLOFF_TIME, never everyone behind that address; a good
+# sign-in clears only that account's failures from that address. An address with more than
+# JIFEN_LOGIN_IP_FAILURE_LIMIT failures across all accounts within the cool-off has its further
+# wrong passwords refused (429); correct passwords still sign in.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "jifen.web.signin.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "jifen.web.signin.client_ip"
+JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
+# The client's address is REMOTE_ADDR. Behind N reverse proxies of our own that append to
+# X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
+# any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
+JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -183,6 +197,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": JIFEN_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "jifen API",

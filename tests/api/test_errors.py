@@ -79,3 +79,12 @@ def test_authenticated_clients_have_their_own_rate(api, strict_rates):
     member, reviewer = api("member"), api("reviewer")
     assert [member.get("/api/v1/tokens/").status_code for _ in range(4)] == [200] * 3 + [429]
     assert reviewer.get("/api/v1/tokens/").status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(world, strict_rates):
+    client = APIClient()
+    statuses = [
+        client.get("/api/v1/public/notices/", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]

@@ -93,3 +93,40 @@ def test_password_guessing_locks_the_account_out(world, settings):
     assert response.status_code == 401
     assert response.json()["code"] == "locked_out"
     assert not ApiToken.objects.exists()
+
+
+OFFICE = "10.1.1.1"
+
+
+def _create(username, password="pw-Jifen-2026", address=OFFICE):
+    return APIClient().post(
+        "/api/v1/tokens/", {"name": "x"}, REMOTE_ADDR=address, **_basic(username, password)
+    )
+
+
+def test_a_locked_account_does_not_lock_the_others_behind_the_same_address(world):
+    assert [_create("member", "guess").status_code for _ in range(5)] == [401] * 5
+
+    assert _create("member").json()["code"] == "locked_out"
+    assert _create("reviewer").status_code == 201
+    assert _create("member", address="10.2.2.2").status_code == 201
+
+
+def test_the_attackers_own_good_sign_ins_do_not_reset_another_accounts_failures(world):
+    codes = []
+    for _ in range(20):
+        codes.append(_create("member", "guess").json()["code"])
+        assert _create("outsider").status_code == 201
+
+    assert codes == ["authentication_failed"] * 4 + ["locked_out"] * 16
+
+
+def test_guessing_many_accounts_from_one_address_is_throttled(world, settings):
+    settings.JIFEN_LOGIN_IP_FAILURE_LIMIT = 3
+    responses = [_create(f"user{n}", "guess") for n in range(5)]
+
+    assert [r.status_code for r in responses] == [401, 401, 401, 429, 429]
+    assert responses[-1].json()["code"] == "login_throttled"
+    assert int(responses[-1]["Retry-After"]) > 0
+    assert _create("reviewer").status_code == 201
+    assert _create("member", "guess", address="10.2.2.2").status_code == 401

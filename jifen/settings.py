@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "jifen.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "jifen.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["jifen.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": JIFEN_TRUSTED_PROXIES,
 }

@@ -107,6 +107,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule: its hook revokes the user's API tokens whenever a password is set.
+    {"NAME": "jifen.api.passwords.RevokeApiTokens"},
 ]
 # Sign-in lockout (django-axes, see jifen/web/signin.py): AXES_FAILURE_LIMIT wrong passwords lock
 # one account from one address for AXES_COOLOFF_TIME, never everyone behind that address; a good
@@ -199,6 +201,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": JIFEN_TRUSTED_PROXIES,
 }
+# API tokens expire after this many days unless created with a shorter or longer lifetime
+# (at most jifen.api.services.MAX_LIFETIME_DAYS); a password change revokes them all.
+JIFEN_API_TOKEN_DAYS = envint("JIFEN_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "jifen API",
     "DESCRIPTION": "党员积分制管理 — declarations, reviews, scores, the quarterly cycle, notices.",

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from jifen.env import envbool, envint, envlist, ledger_keys, secret_key
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jifen.web.signin.SignInThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "jifen.urls"
@@ -112,13 +115,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Not a rule: its hook revokes the user's API tokens whenever a password is set.
+    {"NAME": "jifen.api.passwords.RevokeApiTokens"},
 ]
+# Sign-in lockout (django-axes, see jifen/web/signin.py): AXES_FAILURE_LIMIT wrong passwords lock
+# one account from one address for AXES_COOLOFF_TIME, never everyone behind that address; a good
+# sign-in clears only that account's failures from that address. An address with more than
+# JIFEN_LOGIN_IP_FAILURE_LIMIT failures across all accounts within the cool-off has its further
+# wrong passwords refused (429); correct passwords still sign in.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "jifen.web.signin.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "jifen.web.signin.client_ip"
+JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
+# The client's address is REMOTE_ADDR. Behind N reverse proxies of our own that append to
+# X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
+# any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
+JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+
+# Content-Security-Policy (django-csp): every script, style, font and image comes from our own
+# static files, so nothing else may run or load. No inline scripts, styles or event handlers in
+# the templates; htmx is told not to inject its indicator <style> (meta htmx-config in base.html).
+# data: images are Bootstrap's icons (the navbar toggler, selects, close buttons) in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Sessions live in the database so that any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -187,9 +222,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "jifen.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "jifen.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["jifen.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": JIFEN_TRUSTED_PROXIES,
 }
+# API tokens expire after this many days unless created with a shorter or longer lifetime
+# (at most jifen.api.services.MAX_LIFETIME_DAYS); a password change revokes them all.
+JIFEN_API_TOKEN_DAYS = envint("JIFEN_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "jifen API",
     "DESCRIPTION": "党员积分制管理 — declarations, reviews, scores, the quarterly cycle, notices.",

@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "jifen.api"
     label = "api"
     verbose_name = _("REST API")
+
+    def ready(self):
+        from jifen.api import checks  # noqa: F401 (registers the checks)

@@ -4,6 +4,7 @@ from rest_framework import authentication, exceptions
 
 from jifen.api.models import ApiToken
 from jifen.api.services import key_digest
+from jifen.web import signin
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -51,9 +52,25 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class SignInThrottled(exceptions.APIException):
+    """A wrong password from an address that has failed too often (jifen.web.signin); DRF's
+    exception handler sends `wait` as Retry-After."""
+
+    status_code = 429
+    default_code = "login_throttled"
+    default_detail = _(
+        "Too many failed sign-ins from this address: wrong passwords are refused for a while."
+    )
+
+    def __init__(self, wait: int):
+        super().__init__()
+        self.wait = wait
+
+
 class LoginAuthentication(authentication.BasicAuthentication):
     """User name and password (HTTP Basic), only for creating a token. django-axes counts the
-    failures; a locked-out account gets its own code rather than "wrong password"."""
+    failures, as on the sign-in page; a locked-out account and a throttled address get their own
+    codes rather than "wrong password"."""
 
     def authenticate_credentials(self, userid, password, request=None):
         try:
@@ -64,4 +81,6 @@ class LoginAuthentication(authentication.BasicAuthentication):
                     _("Too many failed sign-ins: this account is locked for a while."),
                     code="locked_out",
                 ) from None
+            if getattr(request, "signin_throttled", False):
+                raise SignInThrottled(wait=signin.retry_after(request)) from None
             raise

@@ -1,5 +1,11 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import SimpleRouter
 
 from jifen.api.endpoints import (
@@ -38,10 +44,23 @@ router.register("public/notices", public.PublicNoticeViewSet, basename="public-n
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        # Redoc styles its page with styled-components, which writes <style> elements at run
+        # time and stops with an error when they are refused (no nonce can reach its bundle),
+        # and runs its search in a worker made from a blob of its own code. So this one page,
+        # which shows only the public schema, allows inline styles and blob: workers; scripts
+        # stay as strict as everywhere. Its "by Redocly" logo from a CDN stays refused.
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
         name="redoc",
     ),
     path("v1/me/", me.MeView.as_view(), name="me"),

@@ -1,12 +1,21 @@
 """Every error has the same body: a machine-readable code, a translated message, field errors."""
 
+import base64
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from jifen.api.models import ApiToken
+from jifen.api.parsers import depth_within
+from jifen.audit.models import AuditEvent
 from tests.conftest import YEAR
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def test_invalid_fields_are_listed(api):
@@ -79,3 +88,64 @@ def test_authenticated_clients_have_their_own_rate(api, strict_rates):
     member, reviewer = api("member"), api("reviewer")
     assert [member.get("/api/v1/tokens/").status_code for _ in range(4)] == [200] * 3 + [429]
     assert reviewer.get("/api/v1/tokens/").status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(world, strict_rates):
+    client = APIClient()
+    statuses = [
+        client.get("/api/v1/public/notices/", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "path"),
+    [
+        ("anonymous", "post", "/api/v1/tokens/"),
+        ("member", "post", "/api/v1/tokens/"),
+        ("member", "post", "/api/v1/declarations/"),
+        ("reviewer", "post", "/api/v1/review/declarations/decide/"),
+        ("secretary", "post", "/api/v1/meetings/"),
+        ("admin", "patch", "/api/v1/members/{member}/"),
+    ],
+)
+@pytest.mark.parametrize("depth", [50_000, 100])
+def test_a_deeply_nested_body_is_refused_and_changes_nothing(
+    api, world, persona, method, path, depth
+):
+    """50,000 brackets made the JSON parser raise RecursionError (a 500); 100 still parse but
+    are deeper than any body of this API."""
+    if persona == "anonymous":
+        # Creating a token with name and password is the one write open without a token.
+        client = APIClient(HTTP_AUTHORIZATION=f"Basic {_base64('member:pw-Jifen-2026')}")
+    else:
+        client = api(persona)
+    events, tokens = AuditEvent.objects.count(), ApiToken.objects.count()
+
+    response = getattr(client, method)(
+        path.format(member=world.member.pk), _nested(depth), content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "parse_error"
+    assert body["message"] and body["fields"] == {}
+    assert (AuditEvent.objects.count(), ApiToken.objects.count()) == (events, tokens)
+
+
+def test_a_body_of_ordinary_depth_still_parses(api):
+    response = api("member").post("/api/v1/tokens/", {"name": "phone", "days": 30}, format="json")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("data", "within"),
+    [(1, True), ([], True), ({"a": [1, {"b": 2}]}, True), ([[[1]]], True), ([[[[1]]]], False)],
+)
+def test_depth_counts_lists_and_objects(data, within):
+    assert depth_within(data, 3) is within

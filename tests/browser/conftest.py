@@ -38,13 +38,30 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db):
-    """A fresh desktop-sized page in a zh-CN browser, with relative URLs on the live server."""
+def csp_violations():
+    """What chromium reported in the console as refused by the Content-Security-Policy."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, csp_violations):
+    """A fresh desktop-sized page in a zh-CN browser, with relative URLs on the live server.
+
+    Every browser test also fails on a Content-Security-Policy violation, whatever the test
+    looked at; a test that expects one takes it out of `csp_violations`."""
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
     )
-    yield context.new_page()
+    page = context.new_page()
+
+    def record(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    page.on("console", record)
+    yield page
     context.close()
+    assert not csp_violations, csp_violations
 
 
 @pytest.fixture

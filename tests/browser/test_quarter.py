@@ -74,6 +74,10 @@ def secretary_confirms_and_posts(page, world, on, screenshot):
     page.locator("#quarter-1").get_by_role("link", name="积分登记表").click()
     expect(page.get_by_role("cell", name="60.7")).to_be_visible()
     screenshot("portal-register-zh")
+    # The print button works from a script file (no onclick="…" under the CSP).
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("window.printed") is True
     on(4, 6)
     page.goto(f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}")
     page.locator("#quarter-1").get_by_role("button", name="发布公示").click()

@@ -16,6 +16,7 @@ from jifen.api.endpoints.common import (
     own_member,
     query_params,
 )
+from jifen.api.parsers import JSONParser
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
@@ -103,7 +104,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """The signed-in member's own declarations."""
 
     serializer_class = DeclarationSerializer
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, JSONParser]
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:

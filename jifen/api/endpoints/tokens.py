@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, mixins, serializers, status, viewsets
@@ -26,17 +29,20 @@ class TokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     days = serializers.IntegerField(
         required=False,
-        allow_null=True,
         min_value=1,
         max_value=services.MAX_LIFETIME_DAYS,
-        help_text=_("Lifetime in days; leave out for a token that lasts until revoked."),
+        help_text=format_lazy(
+            _("Lifetime in days; leave out for the default of {days} days."),
+            days=lazy(lambda: settings.JIFEN_API_TOKEN_DAYS, int)(),
+        ),
     )
 
 
 @extend_schema(tags=["tokens"])
 class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's own API tokens. A token is created with the user's name and password (HTTP
-    Basic) or from a signed-in browser session, and then sent as `Authorization: Bearer <key>`."""
+    Basic) or from a signed-in browser session, and then sent as `Authorization: Bearer <key>`.
+    Every token expires, and changing the user's password revokes all of them."""
 
     serializer_class = TokenSerializer
     authentication_classes = [

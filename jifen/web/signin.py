@@ -1,0 +1,80 @@
+"""Sign-in protection around django-axes.
+
+axes locks one account from one address (AXES_LOCKOUT_PARAMETERS): five wrong passwords for
+alice from the office lock alice there, not her colleagues behind the same proxy. On top of that,
+an address that has piled up many failures across accounts (guessing) is throttled: its further
+wrong passwords are refused with 429, while a correct password for an account that is not locked
+still signs in. The count is read from axes' attempts table, which every app server shares, and
+a good sign-in clears only that account's failures from that address.
+"""
+
+import ipaddress
+
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.shortcuts import render
+
+
+def client_ip(request) -> str | None:
+    """The address the lockout is keyed on (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless JIFEN_TRUSTED_PROXIES proxies of our own stand in front: each appends the
+    address it saw to X-Forwarded-For, so the entry that many places from the right is the last
+    one a proxy of ours wrote. Anything left of it was written by the client and is not believed.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    proxies = settings.JIFEN_TRUSTED_PROXIES
+    if not proxies or not hops[-1]:
+        return remote
+    forwarded = hops[-min(proxies, len(hops))]
+    try:
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        return remote
+
+
+def retry_after(request) -> int:
+    """Seconds until the failures counted now have aged out (the axes cool-off)."""
+    return int(get_cool_off(request).total_seconds())
+
+
+def address_failures(request) -> int:
+    """Failed sign-ins from the request's address, across all accounts, within the cool-off."""
+    attempts = AccessAttempt.objects.filter(
+        ip_address=request.axes_ip_address, attempt_time__gte=get_cool_off_threshold(request)
+    )
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+class SignInHandler(AxesDatabaseHandler):
+    """axes' database handler that also marks a failure from a throttled address
+    (`request.signin_throttled`); the page's middleware and the API answer it with 429."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or request.axes_locked_out:
+            return
+        limit = settings.JIFEN_LOGIN_IP_FAILURE_LIMIT
+        request.signin_throttled = address_failures(request) > limit
+
+
+class SignInThrottleMiddleware:
+    """Turns a wrong password from a throttled address into a 429 page. Placed after axes'
+    middleware, so that a locked-out account still gets axes' own page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "signin_throttled", False):
+            wait = retry_after(request)
+            context = {"minutes": wait // 60}
+            response = render(request, "registration/throttled.html", context, status=429)
+            response["Retry-After"] = str(wait)
+        return response

@@ -10,8 +10,8 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from jifen.schemes import services as schemes
 from tests.conftest import YEAR
-from tests.cycle.conftest import FILING_DAY, compute, finalise_all
-from tests.factories import d
+from tests.cycle.conftest import FILING_DAY, MEETINGS, compute, finalise_all
+from tests.factories import MemberFactory, d
 
 
 def _grades(result):
@@ -259,7 +259,7 @@ def _branch_of_twelve(world, cycle, scale, monthly):
             )
     for number, held_on in MEETINGS.items():
         cycle.lock(number, today=held_on)
-    return [g for g in selectors.member_grades(_compute(world)) if g.score > 60]
+    return [g for g in selectors.member_grades(compute(world)) if g.score > 60]
 
 
 # 60 + 18 a month + 15 = 93.0 at rank 4 of 12: in the top third (⌈12/3⌉ = ⌊12/3⌋ = 4).

@@ -26,10 +26,12 @@ from jifen.cycle.models import (
     Objection,
     Quarter,
     RegisterRow,
+    YearFiling,
     YearResult,
 )
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
+from jifen.ledger.models import Anchor
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import BRANCH_WORK
@@ -101,6 +103,30 @@ def notice_rows(notice: Notice) -> QuerySet[NoticeRow]:
 def branch_notices(branch: Organisation, year: int | None = None) -> QuerySet[Notice]:
     notices = Notice.objects.filter(branch=branch).select_related("quarter")
     return notices.filter(year=year) if year else notices
+
+
+def notice_anchor(notice: Notice) -> Anchor | None:
+    """The anchor of the archive a notice's figures come from: the register the meeting
+    confirmed, or for the year the standing filing (none before the year is filed)."""
+    if notice.quarter_id:
+        return notice.quarter.anchor
+    filing = standing_filing(notice.branch, notice.year)
+    return filing.anchor if filing else None
+
+
+def standing_filing(branch: Organisation, year: int) -> YearFiling | None:
+    return (
+        YearFiling.objects.filter(
+            year_result__branch=branch, year_result__year=year, withdrawn_at__isnull=True
+        )
+        .select_related("anchor")
+        .first()
+    )
+
+
+def year_filings(year_result: YearResult) -> QuerySet[YearFiling]:
+    """Every filing of the year, withdrawn ones included, oldest first."""
+    return year_result.filings.select_related("anchor", "filed_by", "withdrawn_by")
 
 
 def listed_in_notice(member: Member, notice: Notice) -> bool:

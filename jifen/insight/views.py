@@ -26,7 +26,8 @@ def public_notices(request):
 
 def public_notice(request, pk):
     notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
-    return render(request, "insight/public_notice.html", {"notice": notice})
+    context = {"notice": notice, "anchor": cycle_selectors.notice_anchor(notice)}
+    return render(request, "insight/public_notice.html", context)
 
 
 @login_required

@@ -162,6 +162,10 @@ class ParentDecisionForm(BootstrapForm):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
+class FilingWithdrawForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason for withdrawing the filing"), max_length=2000)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, YearState
 from jifen.cycle.models import (
@@ -14,6 +14,7 @@ from jifen.cycle.models import (
     Objection,
     Quarter,
     UnqualifiedHandling,
+    YearFiling,
     YearResult,
 )
 from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
@@ -358,6 +359,27 @@ def submitted_years(org: Organisation) -> QuerySet[YearResult]:
     return YearResult.objects.filter(
         branch__in=branches_under(org), state=YearState.SUBMITTED
     ).select_related("branch")
+
+
+def filed_years(org: Organisation, year: int) -> QuerySet[YearResult]:
+    """Years filed for the branches below: this year's and last year's (filed early in the
+    next), each with its standing filing, which the reviewer may withdraw."""
+    return (
+        YearResult.objects.filter(
+            branch__in=branches_under(org), state=YearState.FILED, year__gte=year - 1
+        )
+        .select_related("branch")
+        .prefetch_related(
+            Prefetch(
+                "filings",
+                queryset=YearFiling.objects.filter(withdrawn_at__isnull=True).select_related(
+                    "anchor"
+                ),
+                to_attr="standing",
+            )
+        )
+        .order_by("-year", "branch__path")
+    )
 
 
 def open_appeals(org: Organisation) -> QuerySet[Objection]:

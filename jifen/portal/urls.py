@@ -57,6 +57,11 @@ urlpatterns = [
     path("parent/<int:org_id>/appeals/<int:pk>/", parent.appeal_answer, name="appeal_answer"),
     path("parent/<int:org_id>/years/<int:pk>/", parent.year_review, name="year_review"),
     path(
+        "parent/<int:org_id>/years/<int:pk>/withdraw-filing/",
+        parent.year_filing_withdraw,
+        name="year_filing_withdraw",
+    ),
+    path(
         "parent/<int:org_id>/commendation/<int:pk>/",
         parent.commendation_decide,
         name="commendation_decide",

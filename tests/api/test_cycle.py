@@ -73,3 +73,11 @@ def test_the_year_is_computed_graded_submitted_and_filed(api, world, today):
     assert filed.json()["state"] == "filed"
     listed = api("admin").get(f"/api/v1/years/?year={YEAR}&state=filed").json()
     assert [y["id"] for y in listed["results"]] == [result["id"]]
+    [filing] = filed.json()["filings"]
+    assert filing["withdrawn_at"] is None and len(filing["anchor"].replace(" ", "")) == 64
+
+    refused = reviewer.post(f"{url}/withdraw-filing/", {"reason": ""})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid")
+    withdrawn = reviewer.post(f"{url}/withdraw-filing/", {"reason": "等次评定有误"}).json()
+    assert withdrawn["state"] == "returned"
+    assert withdrawn["filings"][0]["withdrawal_reason"] == "等次评定有误"

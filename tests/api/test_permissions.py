@@ -233,6 +233,11 @@ RULES = {
         {"reviewer": 409, "committee_member": 403, "secretary": 403, "admin": 403},
         body=lambda w, s: {"approve": True},
     ),
+    "POST /api/v1/years/{id}/withdraw-filing/": Rule(
+        lambda w, s: f"{V1}/years/{s.year_result.pk}/withdraw-filing/",
+        {"reviewer": 409, "committee_member": 403, "secretary": 403, "admin": 403},
+        body=lambda w, s: {"reason": "核查发现错误"},
+    ),
     "GET /api/v1/public/notices/": Rule(lambda w, s: f"{V1}/public/notices/", _public()),
     "GET /api/v1/public/notices/{id}/": Rule(
         lambda w, s: f"{V1}/public/notices/{s.notice.pk}/", _public()

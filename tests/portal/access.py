@@ -132,4 +132,5 @@ CASES = [
     Case("portal:unqualified_handling", ANONYMOUS, default=405, kwargs=_branch_pk),
     Case("portal:appeal_answer", ANONYMOUS, default=405, kwargs=_org_pk),
     Case("portal:year_review", ANONYMOUS, default=405, kwargs=_org_pk),
+    Case("portal:year_filing_withdraw", ANONYMOUS, default=405, kwargs=_org_pk),
 ]

@@ -6,7 +6,15 @@ from django.urls import reverse
 from jifen.cycle import services as cycle
 from jifen.cycle.dates import quarter_end
 from jifen.cycle.enums import MeetingKind, ObjectionKind, ObjectionStatus, QuarterState, YearState
-from jifen.cycle.models import Admonition, MemberGrade, Notice, Objection, Quarter, YearResult
+from jifen.cycle.models import (
+    Admonition,
+    MemberGrade,
+    Notice,
+    Objection,
+    Quarter,
+    YearFiling,
+    YearResult,
+)
 from jifen.declarations import services as declarations
 from jifen.ledger.models import Entry
 from jifen.scoring.selectors import member_year_result
@@ -67,11 +75,15 @@ def test_a_whole_quarter_through_the_pages(client, world, on, reviewed):
     _confirm(client, world)
     register = client.get(_quarter_url("portal:register", world))
     assert [(r.member.name, r.score) for r in register.context["rows"]] == [("张三", d("60.7"))]
+    anchor = Quarter.objects.get().anchor
+    assert f'<code class="text-body">{anchor.code}</code>' in register.text
 
     on(_day(4, 6))
     client.post(_quarter_url("portal:notice_publish", world))
     notice = Notice.objects.get()
     assert notice.closes_on == _day(4, 10)
+    public = client.get(reverse("insight:public_notice", args=[notice.pk]))
+    assert anchor.code in public.text and "存证码" in public.text
 
     on(_day(4, 7))
     client.force_login(world.member_user)
@@ -245,3 +257,27 @@ def test_a_whole_year_from_computation_to_filing(client, world, on):
     client.force_login(world.member_user)
     on(datetime.date(YEAR, 12, 20))
     assert "一般" in client.get(reverse("portal:me")).text
+    client.force_login(world.reviewer)
+    on(datetime.date(YEAR + 1, 3, 2))
+    parent = client.get(reverse("portal:parent", args=[world.general.pk]))
+    assert YearFiling.objects.get().anchor.code in parent.text
+
+    withdraw_url = reverse(
+        "portal:year_filing_withdraw", args=[world.general.pk, YearResult.objects.get().pk]
+    )
+    refused = client.post(
+        withdraw_url,
+        {"reason": ""},
+        follow=True,
+    )
+    assert "请说明撤销备案的理由。" in refused.text
+    withdrawn = client.post(
+        withdraw_url,
+        {"reason": "等次评定有误"},
+        follow=True,
+    )
+    assert "备案已撤销" in withdrawn.text
+    assert YearResult.objects.get().state == YearState.RETURNED
+    client.force_login(world.secretary)
+    year_page = client.get(reverse("portal:year", args=[world.branch.pk, YEAR]))
+    assert "等次评定有误" in year_page.text

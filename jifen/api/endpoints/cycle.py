@@ -21,7 +21,15 @@ from jifen.api.endpoints.common import (
 )
 from jifen.cycle import selectors, services
 from jifen.cycle.enums import MeetingKind, ObjectionStatus, YearState
-from jifen.cycle.models import Meeting, MemberGrade, Notice, Objection, Quarter, YearResult
+from jifen.cycle.models import (
+    Meeting,
+    MemberGrade,
+    Notice,
+    Objection,
+    Quarter,
+    YearFiling,
+    YearResult,
+)
 from jifen.ledger.models import Entry
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.models import Item
@@ -97,9 +105,25 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class QuarterSerializer(serializers.ModelSerializer):
+    anchor = serializers.CharField(
+        source="anchor.code",
+        allow_null=True,
+        default=None,
+        help_text=_("The register's archive anchor code, as printed on it."),
+    )
+
     class Meta:
         model = Quarter
-        fields = ["branch", "year", "number", "state", "meeting", "confirmed_at", "locked_at"]
+        fields = [
+            "branch",
+            "year",
+            "number",
+            "state",
+            "meeting",
+            "confirmed_at",
+            "locked_at",
+            "anchor",
+        ]
 
 
 class RegisterRowSerializer(serializers.Serializer):
@@ -329,8 +353,17 @@ class GradeRowSerializer(serializers.ModelSerializer):
         ]
 
 
+class FilingSerializer(serializers.ModelSerializer):
+    anchor = serializers.CharField(source="anchor.code")
+
+    class Meta:
+        model = YearFiling
+        fields = ["filed_at", "anchor", "withdrawn_at", "withdrawal_reason"]
+
+
 class YearResultSerializer(serializers.ModelSerializer):
     grades = GradeRowSerializer(many=True, read_only=True)
+    filings = FilingSerializer(many=True, read_only=True)
 
     class Meta:
         model = YearResult
@@ -344,6 +377,7 @@ class YearResultSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "review_reason",
             "grades",
+            "filings",
         ]
 
 
@@ -355,6 +389,10 @@ class YearComputeSerializer(serializers.Serializer):
 class YearReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", **TEXT)
+
+
+class FilingWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(**TEXT)
 
 
 class GradeSerializer(serializers.Serializer):
@@ -375,7 +413,9 @@ class YearResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         branches = visible_organisations(self.request.user)
-        return YearResult.objects.filter(branch__in=branches).prefetch_related("grades__member")
+        return YearResult.objects.filter(branch__in=branches).prefetch_related(
+            "grades__member", "filings__anchor"
+        )
 
     @extend_schema(parameters=[YearQuery])
     def list(self, request):
@@ -404,6 +444,18 @@ class YearResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = YearReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.year_review(
+            actor=request.user, year_result=self.get_object(), **data.validated_data
+        )
+        return Response(YearResultSerializer(result).data)
+
+    @extend_schema(request=FilingWithdrawSerializer, responses=YearResultSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-filing")
+    def withdraw_filing(self, request, pk=None):
+        """The parent organisation withdraws its filing of a year found wrong, with the reason;
+        the year goes back to the branch to be computed, submitted and filed again."""
+        data = FilingWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.year_filing_withdraw(
             actor=request.user, year_result=self.get_object(), **data.validated_data
         )
         return Response(YearResultSerializer(result).data)

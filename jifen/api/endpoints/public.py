@@ -1,10 +1,11 @@
 """The public notice board (公示), open without signing in: only name, branch, score and rank."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from jifen.cycle.models import NoticeRow
-from jifen.cycle.selectors import notice_rows, public_notices
+from jifen.cycle.selectors import notice_anchor, notice_rows, public_notices
 
 
 class NoticeRowSerializer(serializers.ModelSerializer):
@@ -25,9 +26,16 @@ class PublicNoticeSerializer(serializers.Serializer):
 
 class PublicNoticeDetailSerializer(PublicNoticeSerializer):
     rows = serializers.SerializerMethodField()
+    anchor = serializers.SerializerMethodField(
+        help_text=_("The archive anchor code the figures come from, as printed on the notice.")
+    )
 
     def get_rows(self, notice) -> list[dict]:
         return NoticeRowSerializer(notice_rows(notice), many=True).data
+
+    def get_anchor(self, notice) -> str | None:
+        anchor = notice_anchor(notice)
+        return anchor.code if anchor else None
 
 
 @extend_schema(tags=["public"], auth=[])

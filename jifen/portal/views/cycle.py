@@ -184,6 +184,7 @@ def year_page(request, branch_id: int, year: int):
         "branch": branch,
         "year": year,
         "result": result,
+        "filings": cycle.year_filings(result) if result else [],
         "grades": [(g, GradeForm(levels=levels, prefix=f"g{g.pk}")) for g in grades],
         "admonitions": selectors.admonitions(branch, year),
         "handlings": selectors.handlings(result),

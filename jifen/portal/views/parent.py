@@ -14,7 +14,7 @@ from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.errors import DomainError
 from jifen.portal import selectors
-from jifen.portal.forms import ParentDecisionForm
+from jifen.portal.forms import FilingWithdrawForm, ParentDecisionForm
 from jifen.portal.views.common import review_org, today
 from jifen.portal.views.cycle import answer, answer_form
 
@@ -31,6 +31,8 @@ def parent_home(request, org_id: int):
         "rows": selectors.branches_side_by_side(org, year),
         "appeals": [(a, answer_form(a)) for a in selectors.open_appeals(org)],
         "submitted": selectors.submitted_years(org),
+        "filed": selectors.filed_years(org, year),
+        "withdraw_form": FilingWithdrawForm(),
     }
     return render(request, "portal/parent.html", context)
 
@@ -89,3 +91,26 @@ def year_review(request, org_id: int, pk: int):
     org = review_org(request.user, org_id)
     result = get_object_or_404(YearResult, pk=pk, branch__in=selectors.branches_under(org))
     return _decide(request, org, cycle_services.year_review, year_result=result)
+
+
+@login_required
+@require_POST
+def year_filing_withdraw(request, org_id: int, pk: int):
+    org = review_org(request.user, org_id)
+    result = get_object_or_404(YearResult, pk=pk, branch__in=selectors.branches_under(org))
+    form = FilingWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for withdrawing the filing."))
+        return redirect("portal:parent", org.pk)
+    try:
+        cycle_services.year_filing_withdraw(
+            actor=request.user, year_result=result, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The filing is withdrawn; the branch computes and submits the year again."),
+        )
+    return redirect("portal:parent", org.pk)

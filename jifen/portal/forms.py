@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jifen.cycle.enums import HandlingMeasure, MeetingKind
 from jifen.declarations.enums import Decision
+from jifen.declarations.models import DESCRIPTION_MAX_LENGTH
 from jifen.portal.selectors import recent_months
 
 
@@ -72,7 +73,11 @@ class DeclarationForm(BootstrapForm):
         decimal_places=1,
         help_text=_("Not needed for a commendation: its level decides."),
     )
-    description = forms.CharField(label=_("What you did"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What you did"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,

@@ -254,3 +254,19 @@ def test_withdraw_only_own_and_only_before_review(world):
     services.declaration_withdraw(actor=world.member_user, declaration=declaration)
     with pytest.raises(InvalidState):
         services.declaration_withdraw(actor=world.member_user, declaration=declaration)
+
+
+def test_a_description_over_the_limit_is_refused(world):
+    with pytest.raises(DomainError) as error:
+        services.declaration_submit(
+            actor=world.member_user,
+            member=world.member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=D(2),
+            description="学" * 2001,
+            today=datetime.date(YEAR, 3, 20),
+        )
+    assert error.value.code == "description_too_long"
+    assert "2000" in str(error.value.message)

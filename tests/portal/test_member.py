@@ -17,7 +17,16 @@ from tests.portal.conftest import PDF
 MARCH_20 = datetime.date(YEAR, 3, 20)
 
 
-def _declare(client, world, *, token=None, files=(), period=f"{YEAR}-03", points="2"):
+def _declare(
+    client,
+    world,
+    *,
+    token=None,
+    files=(),
+    period=f"{YEAR}-03",
+    points="2",
+    description="学习党章心得",
+):
     return client.post(
         reverse("portal:declare"),
         {
@@ -25,7 +34,7 @@ def _declare(client, world, *, token=None, files=(), period=f"{YEAR}-03", points
             "period": period,
             "item": world.item("P01").pk,
             "points": points,
-            "description": "学习党章心得",
+            "description": description,
             "files": list(files),
         },
         follow=True,
@@ -76,6 +85,17 @@ def test_an_item_that_needs_evidence_is_refused_without_a_file(member_client, wo
     response = _declare(member_client, world)
 
     assert "需要提供佐证材料" in response.text
+    assert not Declaration.objects.exists()
+
+
+def test_a_description_longer_than_the_api_takes_is_refused_and_kept(member_client, world):
+    text = "学" * 10_240
+    response = _declare(
+        member_client, world, description=text, files=[SimpleUploadedFile("a.pdf", PDF)]
+    )
+
+    assert "2000" in response.text and "10240" in response.text
+    assert text in response.text  # what was typed is still in the form
     assert not Declaration.objects.exists()
 
 

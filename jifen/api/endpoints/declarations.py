@@ -19,7 +19,7 @@ from jifen.api.endpoints.common import (
 from jifen.api.parsers import JSONParser
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
-from jifen.declarations.models import Declaration
+from jifen.declarations.models import DESCRIPTION_MAX_LENGTH, Declaration
 from jifen.portal.services import declaration_submit_with_files
 from jifen.portal.uploads import MAX_FILES
 from jifen.schemes.enums import ItemCategory
@@ -76,7 +76,7 @@ class DeclarationCreateSerializer(serializers.Serializer):
     commendation_level = serializers.PrimaryKeyRelatedField(
         queryset=CommendationLevel.objects.all(), required=False, allow_null=True
     )
-    description = serializers.CharField(max_length=2000)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     evidence_files = serializers.ListField(
         child=serializers.FileField(),
         required=False,

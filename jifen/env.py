@@ -51,9 +51,17 @@ def ledger_keys(var_dir: Path) -> list[str]:
     """
     if key := os.environ.get("JIFEN_LEDGER_KEY"):
         return [key.strip(), *envlist("JIFEN_LEDGER_RETIRED_KEYS", [])]
-    path = var_dir / "ledger_key"
+    path = ledger_key_file(var_dir)
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32) + "\n")
+        path.write_text(new_ledger_key() + "\n")
         path.chmod(0o600)
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def ledger_key_file(var_dir: Path) -> Path:
+    return var_dir / "ledger_key"
+
+
+def new_ledger_key() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,9 +1,11 @@
 """The keys of the points archive's chain (settings.JIFEN_LEDGER_KEYS, current first).
 
 Each entry, chain head and anchor records the id of the key that signed it, so that after a
-rotation the older ones still verify under their own key while new ones use the current key.
+rotation (manage.py rotate_ledger_key) the older ones still verify under their own key while
+new ones use the current key.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -15,21 +17,23 @@ def key_id(key: str) -> str:
     return hashlib.sha256(b"jifen-ledger-key-id:" + key.encode()).hexdigest()[:8]
 
 
-def _keys() -> dict[str, bytes]:
-    keys = settings.JIFEN_LEDGER_KEYS
-    if not keys:
+def _keys() -> list[str]:
+    if not settings.JIFEN_LEDGER_KEYS:
         raise ImproperlyConfigured("JIFEN_LEDGER_KEYS is empty: the points archive needs a key.")
-    return {key_id(key): key.encode() for key in keys}
+    return settings.JIFEN_LEDGER_KEYS
 
 
 def current() -> tuple[str, bytes]:
     """The id and bytes of the key new entries are signed with."""
-    first = settings.JIFEN_LEDGER_KEYS[0] if settings.JIFEN_LEDGER_KEYS else None
-    if not first:
-        raise ImproperlyConfigured("JIFEN_LEDGER_KEYS is empty: the points archive needs a key.")
-    return key_id(first), first.encode()
+    key = _keys()[0]
+    return key_id(key), key.encode()
+
+
+@functools.cache
+def _by_id(keys: tuple[str, ...]) -> dict[str, bytes]:
+    return {key_id(key): key.encode() for key in keys}
 
 
 def by_id(identifier: str) -> bytes | None:
     """The key with this id, or None when this server does not hold it."""
-    return _keys().get(identifier)
+    return _by_id(tuple(_keys())).get(identifier)

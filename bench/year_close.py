@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.archive import bulk_chains  # noqa: E402
 from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
@@ -59,40 +60,33 @@ def _tree(members: int):
 
 def _entries(members, scheme, root, per_month: int) -> int:
     """Entries as the services would write them, chained, but inserted in bulk for speed."""
-    from jifen.ledger.chain import GENESIS, entry_digest
     from jifen.ledger.models import Entry
 
     rng = random.Random(1)
     items = [i for i in scheme.items.all() if i.category in ("performance", "deduction")]
-    now, batch, total = timezone.now(), [], 0
-    for member in members:
-        previous, seq = GENESIS, 0
-        for month in range(1, 13):
-            for _ in range(per_month):
-                item = rng.choice(items)
-                seq += 1
-                sign = -1 if item.category == "deduction" else 1
-                entry = Entry(
-                    member=member,
-                    branch=member.branch,
-                    year=YEAR,
-                    month=month,
-                    item=item,
-                    category=item.category,
-                    points=sign * item.points_min,
-                    source="committee",
-                    reason="bench",
-                    recorded_by=root,
-                    recorded_at=now,
-                    seq=seq,
-                )
-                entry.digest = previous = entry_digest(entry, previous)
-                batch.append(entry)
-        if len(batch) >= 20000:
-            total += len(Entry.objects.bulk_create(batch))
-            batch = []
-    total += len(Entry.objects.bulk_create(batch))
-    return total
+    now = timezone.now()
+
+    def rows():
+        for member in members:
+            for month in range(1, 13):
+                for _ in range(per_month):
+                    item = rng.choice(items)
+                    sign = -1 if item.category == "deduction" else 1
+                    yield Entry(
+                        member=member,
+                        branch=member.branch,
+                        year=YEAR,
+                        month=month,
+                        item=item,
+                        category=item.category,
+                        points=sign * item.points_min,
+                        source="committee",
+                        reason="bench",
+                        recorded_by=root,
+                        recorded_at=now,
+                    )
+
+    return bulk_chains(rows())
 
 
 def _hand_written_sql() -> str:

@@ -38,9 +38,10 @@ def _rows(branch_id: int, year: int, months, *, lock: str) -> dict[int, Period]:
     months = sorted(set(months))
     found = _select(branch_id, year, months, lock)
     if len(found) < len(months):
-        # Rows are made on first use; a concurrent maker of the same row is no conflict.
+        # A branch's year gets its twelve rows on first use; a concurrent maker of the same
+        # rows is no conflict.
         Period.objects.bulk_create(
-            [Period(branch_id=branch_id, year=year, month=m) for m in months if m not in found],
+            [Period(branch_id=branch_id, year=year, month=m) for m in range(1, 13)],
             ignore_conflicts=True,
         )
         found = _select(branch_id, year, months, lock)

@@ -40,11 +40,16 @@ def _link(entry: Entry) -> None:
     entry.key_id, key = keys.current()
     entry.digest = entry_digest(entry, previous, key)
     entry.save(force_insert=True)
-    mac = head_mac(entry.member_id, entry.seq, entry.digest, key)
-    ChainHead.objects.update_or_create(
-        member_id=entry.member_id,
-        defaults={"seq": entry.seq, "digest": entry.digest, "mac": mac, "key_id": entry.key_id},
-    )
+    moved = {
+        "seq": entry.seq,
+        "digest": entry.digest,
+        "mac": head_mac(entry.member_id, entry.seq, entry.digest, key),
+        "key_id": entry.key_id,
+    }
+    if head is None:
+        ChainHead.objects.create(member_id=entry.member_id, **moved)
+    else:
+        ChainHead.objects.filter(member_id=entry.member_id).update(**moved)
 
 
 @transaction.atomic

@@ -16,7 +16,14 @@ from jifen.errors import DomainError
 from jifen.scoring.selectors import member_year_result
 from tests.concurrency.parallel import run_parallel
 from tests.conftest import YEAR
-from tests.cycle.conftest import FILING_DAY, Cycle, build_year, compute, finalise_all
+from tests.cycle.conftest import (
+    FILING_DAY,
+    Cycle,
+    build_year,
+    compute,
+    finalise_all,
+    propose_veto,
+)
 from tests.factories import MemberFactory, UserFactory
 
 
@@ -25,9 +32,16 @@ def _refused_with_a_message(outcomes):
         assert outcome.error is None or isinstance(outcome.error, DomainError), outcome.error
 
 
+def _confirm_q1(world):
+    meeting = Cycle(world).meeting()
+    return lambda: services.quarter_confirm(
+        actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+    )
+
+
 def test_a_quarter_confirmed_while_deductions_arrive_registers_exactly_what_was_written(world):
     members = [MemberFactory(branch=world.branch) for _ in range(30)]
-    meeting = Cycle(world).meeting()
+    confirm = _confirm_q1(world)
 
     def record(member):
         return declarations.committee_record(
@@ -39,11 +53,6 @@ def test_a_quarter_confirmed_while_deductions_arrive_registers_exactly_what_was_
             points=Decimal(2),
             reason="工作出现失误",
             evidence="通报.pdf",
-        )
-
-    def confirm():
-        return services.quarter_confirm(
-            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
         )
 
     outcomes = run_parallel([confirm, *[lambda m=m: record(m) for m in members]])
@@ -61,7 +70,7 @@ def test_a_quarter_is_never_confirmed_over_a_declaration_still_waiting(world):
     for n in range(10):
         user = UserFactory()
         people.append(MemberFactory(branch=world.branch, user=user, name=f"党员{n}"))
-    meeting = Cycle(world).meeting()
+    confirm = _confirm_q1(world)
 
     def declare(member):
         return declarations.declaration_submit(
@@ -73,11 +82,6 @@ def test_a_quarter_is_never_confirmed_over_a_declaration_still_waiting(world):
             points=Decimal(2),
             description="支部交办的任务",
             today=datetime.date(YEAR, 4, 3),
-        )
-
-    def confirm():
-        return services.quarter_confirm(
-            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
         )
 
     outcomes = run_parallel([confirm, *[lambda m=m: declare(m) for m in people]])
@@ -140,23 +144,12 @@ def test_a_year_filed_while_vetoes_are_proposed_leaves_none_waiting(world, monke
     services.year_submit(actor=world.secretary, year_result=result)
     members = [g.member for g in result.grades.all()]
 
-    def propose(member):
-        return declarations.veto_propose(
-            actor=world.secretary,
-            member=member,
-            year=YEAR,
-            month=12,
-            item=world.item("V01"),
-            reason="违反廉洁纪律",
-            evidence="处分决定.pdf",
-        )
-
     def file():
         return services.year_review(
             actor=world.reviewer, year_result=result, approve=True, today=FILING_DAY
         )
 
-    outcomes = run_parallel([file, *[lambda m=m: propose(m) for m in members]])
+    outcomes = run_parallel([file, *[lambda m=m: propose_veto(world, m) for m in members]])
 
     _refused_with_a_message(outcomes)
     waiting = VetoProposal.objects.filter(status=VetoStatus.PROPOSED).count()

@@ -129,5 +129,17 @@ def finalise_all(world, result):
         )
 
 
+def propose_veto(world, member, month=12):
+    return declarations.veto_propose(
+        actor=world.secretary,
+        member=member,
+        year=YEAR,
+        month=month,
+        item=world.item("V01"),
+        reason="违反廉洁纪律，受到党内警告处分",
+        evidence="处分决定.pdf",
+    )
+
+
 # A day when every appeal period of the year's notices has ended: the parent may file.
 FILING_DAY = datetime.date(YEAR + 1, 3, 2)

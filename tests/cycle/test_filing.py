@@ -19,7 +19,7 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.ledger.models import Entry
 from tests.conftest import YEAR
-from tests.cycle.conftest import FILING_DAY, MEETINGS, compute, finalise_all
+from tests.cycle.conftest import FILING_DAY, MEETINGS, compute, finalise_all, propose_veto
 from tests.factories import d
 
 Q4_NOTICE = MEETINGS[4]
@@ -40,18 +40,6 @@ def filed(year_world):
     return _file(year_world, _submitted(year_world))
 
 
-def _veto(world, member):
-    return declarations.veto_propose(
-        actor=world.secretary,
-        member=member,
-        year=YEAR,
-        month=12,
-        item=world.item("V01"),
-        reason="违反廉洁纪律",
-        evidence="处分决定.pdf",
-    )
-
-
 def test_filing_closes_every_month_and_anchors_the_archive(year_world, filed):
     assert set(periods.stages(year_world.branch, YEAR).values()) == {Stage.FILED}
     filing = YearFiling.objects.get()
@@ -65,7 +53,7 @@ def test_after_filing_nothing_changes_the_years_scores(year_world, filed):
     world = year_world
     member = world.member
     with pytest.raises(InvalidState) as error:
-        _veto(world, member)
+        propose_veto(world, member)
     assert error.value.code == "year_filed"
     with pytest.raises(InvalidState) as error:
         ledger.append_entry(
@@ -112,7 +100,7 @@ def test_the_year_waits_for_open_appeals_and_waiting_decisions(year_world):
         _file(world, result)
     assert error.value.code == "objection_open"
     services.objection_answer(actor=world.reviewer, objection=appeal, accept=False, answer="无误")
-    _veto(world, world.member)
+    propose_veto(world, world.member)
     with pytest.raises(InvalidState) as error:
         _file(world, result)
     assert error.value.code == "decisions_waiting"
@@ -167,7 +155,7 @@ def test_a_withdrawn_filing_sends_the_year_round_again_and_stays_on_record(year_
 
     # The parent's decisions take again: the missed veto is proposed and confirmed.
     docked = next(g.member for g in filed.grades.all() if g.member.name == "王五")
-    veto = _veto(world, docked)
+    veto = propose_veto(world, docked)
     declarations.veto_decide(actor=world.reviewer, proposal=veto, confirm=True, reason="属实")
     with pytest.raises(InvalidState) as error:
         services.year_submit(actor=world.secretary, year_result=returned)

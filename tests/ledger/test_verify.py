@@ -38,6 +38,18 @@ def sql(statement, params=()):
         cursor.execute(statement, params)
 
 
+def _anchor(world, quarter=1):
+    """The member's chain anchored as a quarter's confirmation would anchor it."""
+    return anchor_record(
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        quarter=quarter,
+        kind=AnchorKind.QUARTER_CONFIRMED,
+        member_ids=[world.member.pk],
+    )
+
+
 def verify(*args):
     out, err = StringIO(), StringIO()
     with translation.override("en"):
@@ -153,14 +165,7 @@ def test_cutting_a_chain_back_to_an_older_head_is_found_by_the_anchor(world):
         give(world, world.member, month, "P03", 2)
     kept = ChainHead.objects.values("seq", "digest", "mac").get(member=world.member)
     fifth = give(world, world.member, 5, "P03", 2)
-    anchor = anchor_record(
-        actor=world.secretary,
-        branch=world.branch,
-        year=YEAR,
-        quarter=2,
-        kind=AnchorKind.QUARTER_CONFIRMED,
-        member_ids=[world.member.pk],
-    )
+    anchor = _anchor(world, quarter=2)
     sql(f"DELETE FROM {ENTRY} WHERE id = %s", [fifth.pk])
     sql(
         f"UPDATE {HEAD} SET seq = %s, digest = %s, mac = %s WHERE member_id = %s",
@@ -174,14 +179,7 @@ def test_cutting_a_chain_back_to_an_older_head_is_found_by_the_anchor(world):
 
 
 def test_an_edited_anchor_is_found(world, chain):
-    anchor = anchor_record(
-        actor=world.secretary,
-        branch=world.branch,
-        year=YEAR,
-        quarter=1,
-        kind=AnchorKind.QUARTER_CONFIRMED,
-        member_ids=[world.member.pk],
-    )
+    anchor = _anchor(world, quarter=1)
     heads = [[world.member.pk, 3, chain[2].digest]]
     sql(
         f"UPDATE {Anchor._meta.db_table} SET heads = %s WHERE id = %s",
@@ -192,14 +190,7 @@ def test_an_edited_anchor_is_found(world, chain):
 
 
 def test_a_printed_anchor_code_is_checked(world, chain):
-    anchor = anchor_record(
-        actor=world.secretary,
-        branch=world.branch,
-        year=YEAR,
-        quarter=1,
-        kind=AnchorKind.QUARTER_CONFIRMED,
-        member_ids=[world.member.pk],
-    )
+    anchor = _anchor(world, quarter=1)
     out, _err, failure = verify("--anchor", anchor.code.upper())
     assert failure is None
     assert "Checked 5 entries in 1 chains, 1 chain heads and 1 anchors." in out

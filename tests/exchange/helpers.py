@@ -13,7 +13,7 @@ from jifen.cycle.models import Quarter
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
-from tests.factories import valid_id_number
+from tests.factories import BIRTH_DATE, valid_id_number
 
 ROSTER_HEADER = [
     "姓名",
@@ -36,7 +36,7 @@ def roster_row(name="王五", id_number=None, branch="第一党支部", **overri
         "姓名": name,
         "性别": "男",
         "民族": "汉族",
-        "出生日期": datetime.date(1990, 5, 1),
+        "出生日期": BIRTH_DATE,
         "身份证号": id_number or valid_id_number(90001),
         "学历": "大学",
         "入党日期": datetime.date(2015, 7, 1),

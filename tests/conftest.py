@@ -28,6 +28,15 @@ def _database_reachable(django_db_setup, django_db_blocker):
             connection.ensure_connection()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, not Django's in-memory one: tests that run requests in
+    threads, or a worker in a process of its own, share it."""
+    if connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; the tests create many users and check no password strength.

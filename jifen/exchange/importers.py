@@ -15,7 +15,7 @@ from jifen.exchange.sheets import Column, Row
 from jifen.orgs import rules
 from jifen.orgs import services as org_services
 from jifen.orgs.enums import Gender, MemberCategory, OrgKind, PartyStatus, RoleKind
-from jifen.orgs.models import Member
+from jifen.orgs.models import Member, Organisation
 from jifen.orgs.validators import member_date_errors, validate_id_number
 from jifen.schemes import services as scheme_services
 from jifen.schemes.enums import Frequency, ItemCategory
@@ -149,6 +149,19 @@ class RosterImporter:
         self.existing: dict[str, Member] = {}
         self.today = timezone.localdate()
 
+    def lock(self, rows: list[Row]) -> None:
+        """Lock the branches the file names, in one order so that two imports cannot deadlock;
+        an import into them waits until this one is committed."""
+        ids = {
+            branch.pk for row in rows for branch in self.branches.get(row.values.get("branch"), [])
+        }
+        list(
+            Organisation.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
     def preload(self, rows: list[Row]) -> None:
         numbers = [r.values.get("id_number") for r in rows if r.values.get("id_number")]
         self.existing = {
@@ -250,6 +263,14 @@ class ItemImporter:
     def __init__(self, actor, scheme: Scheme):
         self.actor, self.scheme = actor, scheme
         self.existing: dict[str, Item] = {}
+
+    def lock(self, rows: list[Row]) -> None:
+        """Imports into the same scheme wait for each other, as roster imports do."""
+        list(
+            Scheme.objects.select_for_update()
+            .filter(pk=self.scheme.pk)
+            .values_list("pk", flat=True)
+        )
 
     def preload(self, rows: list[Row]) -> None:
         self.existing = {item.code: item for item in self.scheme.items.all()}

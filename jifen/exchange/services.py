@@ -80,6 +80,10 @@ def _run(actor, upload: Upload, *, keep_valid: bool) -> Report:
     its number and (with keep_valid) the others still go in."""
     importer = IMPORTERS[upload.kind](actor, upload.scheme)
     report = Report(rows=list(sheets.read_rows(bytes(upload.content), importer.columns)))
+    # Imports into the same branches (or scheme) wait for each other here, before the rows are
+    # compared with the database: the same file confirmed twice at once creates its members
+    # once, and the second import finds them unchanged.
+    importer.lock(report.rows)
     importer.preload(report.rows)
     first_seen = {}
     for row in report.rows:

@@ -6,7 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,7 +156,17 @@ def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
         errors.setdefault(index, message)
     if errors:
         raise RowsRefused(dict(sorted(errors.items())))
-    Member.objects.bulk_create(members, batch_size=BULK_BATCH)
+    try:
+        # In a savepoint, so that a refused insert leaves the caller's transaction usable.
+        with transaction.atomic():
+            Member.objects.bulk_create(members, batch_size=BULK_BATCH)
+    except IntegrityError as error:
+        # Another transaction added one of these ID numbers after the check above; now that
+        # it has committed the check finds it and names the row.
+        taken = _repeated_id_numbers(members)
+        if not taken:
+            raise
+        raise RowsRefused(dict(sorted(taken.items()))) from error
     placements = [_placement(m, row.get("start")) for m, row in zip(members, rows, strict=True)]
     Placement.objects.bulk_create(placements, batch_size=BULK_BATCH)
     log_actions_bulk(

@@ -106,3 +106,28 @@ def compute_year(world):
     # Locking Q4 runs through a notice period; the year report only needs the locked state.
     Quarter.objects.create(branch=world.branch, year=YEAR, number=4, state=QuarterState.LOCKED)
     return cycle.year_compute(actor=world.secretary, branch=world.branch, year=YEAR)
+
+
+def run_tasks() -> int:
+    """Run every queued task as the worker does (claimed, then run with its context), inside the
+    test's transaction; the worker command itself runs in transactional tests only, as it drops
+    a connection it finds in a transaction. How many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task := DBTaskResult.objects.ready().first()) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    return ran

@@ -22,8 +22,9 @@ def id_number_check_code(first17: str) -> str:
 
 def id_number_birth_date(value: str) -> datetime.date | None:
     """The birth date written in digits 7–14 (YYYYMMDD); None when they are no date."""
+    digits = (value or "")[6:14]
     try:
-        return datetime.datetime.strptime((value or "")[6:14], "%Y%m%d").date()
+        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
 

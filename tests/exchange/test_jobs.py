@@ -61,8 +61,17 @@ def test_a_large_export_runs_in_the_worker(client, world):
     assert task.args_kwargs == {"args": [str(job.pk)], "kwargs": {}}
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "0%" in page
+    expired = Job.objects.create(
+        export="roster",
+        created_by=world.admin,
+        state=JobState.DONE,
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
+    )
 
     run_worker_command()
+
+    # The worker keeps house too: files past their time are gone.
+    assert not Job.objects.filter(pk=expired.pk).exists()
 
     job.refresh_from_db()
     task.refresh_from_db()

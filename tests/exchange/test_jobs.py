@@ -87,14 +87,17 @@ def test_a_large_export_runs_in_the_worker(client, world):
     assert sheets(download.content)["党员名册"][1][4] == world.member.id_number
 
 
-def test_nothing_is_enqueued_when_the_transaction_rolls_back(
+def test_the_task_is_enqueued_when_the_transaction_commits(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        services.export_job_create(
+        job = services.export_job_create(
             actor=world.admin, export="roster", params={"branch": world.branch.pk, "format": "csv"}
         )
-    assert len(callbacks) == 1 and not DBTaskResult.objects.exists()
+        assert not DBTaskResult.objects.exists()
+    (commit,) = callbacks
+    commit()
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [str(job.pk)]
 
 
 def test_the_worker_checks_the_users_rights_again(world, django_capture_on_commit_callbacks):

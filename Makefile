@@ -23,14 +23,19 @@ setup: $(STAMP) jifen/static/vendor/.stamp
 	scripts/system-deps.sh
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
+# The background worker runs beside the development server; Ctrl-C stops both (a job it was
+# running is run again when its lease runs out, by the next worker).
 run: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-# Runs background exports (large 登记表/reports) and purges expired files; one per server is fine.
+# The background worker alone: large exports and imports (django-tasks), recovery of jobs whose
+# worker died, purging of expired files. Several may run, on one server or many.
 worker: setup
-	$(PY) manage.py run_export_jobs
+	$(PY) manage.py run_worker
 
 test: setup
 	$(VENV)/bin/ruff check .

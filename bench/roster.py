@@ -4,6 +4,12 @@ ten thousand members would time the setup rather than what is measured."""
 import datetime
 
 
+def id_number_base(prefix: int, n: int, born: str) -> str:
+    """The first 17 digits of an ID number, distinct for each (prefix, n) with n below a million:
+    the region code and sequence number vary, the date of birth (YYYYMMDD) is `born`."""
+    return f"{100000 + prefix * 1000 + n // 1000:06d}{born}{n % 1000:03d}"
+
+
 def bulk_members(branch, count: int, prefix: int) -> list:
     """`count` members placed in `branch` since 2000, with valid ID numbers unique per prefix."""
     from jifen.orgs.models import Member, Placement
@@ -11,7 +17,7 @@ def bulk_members(branch, count: int, prefix: int) -> list:
 
     rows = []
     for n in range(count):
-        first17 = f"110101{prefix:03d}{n:08d}"
+        first17 = id_number_base(prefix, n, "19800101")
         rows.append(
             Member(
                 name=f"党员{prefix}-{n:04d}",

@@ -29,6 +29,15 @@ def _database_reachable(django_db_setup, django_db_blocker):
             connection.ensure_connection()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, not Django's in-memory one: tests that run requests in
+    threads, or a worker in a process of its own, share it."""
+    if connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture
 def transactional_db(transactional_db):
     """pytest-django empties every table after a transactional test; the append-only triggers

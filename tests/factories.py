@@ -8,9 +8,14 @@ from jifen.orgs.enums import OrgKind
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.orgs.validators import id_number_check_code
 
+# Every test member is born on this day, the date that their ID numbers carry.
+BIRTH_DATE = datetime.date(1990, 3, 1)
+
 
 def valid_id_number(n: int) -> str:
-    first17 = f"110101199001{n:05d}"
+    """A distinct valid ID number for each n below 100,000: the region code and the sequence
+    number vary, the date of birth is BIRTH_DATE."""
+    first17 = f"{110100 + n // 1000:06d}{BIRTH_DATE:%Y%m%d}{n % 1000:03d}"
     return first17 + id_number_check_code(first17)
 
 

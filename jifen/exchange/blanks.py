@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jifen.exchange.cells import clean, printable
 from jifen.exchange.sheets import Column
 
 _ROWS = 2000  # how far down the drop-downs, date checks and text formats reach
@@ -16,9 +17,10 @@ _ROWS = 2000  # how far down the drop-downs, date checks and text formats reach
 def blank_workbook(title: str, columns: list[Column], example: dict) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([str(c.label) for c in columns])
-    sheet.append([example.get(c.key, "") for c in columns])
+    sheet.title = printable(title)[:31]
+    sheet.append([clean(str(c.label)) for c in columns])
+    # The example comes from the database (a branch's or an item's name): cleaned like an export.
+    sheet.append([clean(example.get(c.key, "")) for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(12, len(str(column.label)) * 2 + 2)

@@ -12,6 +12,16 @@ def background_rows() -> int:
     return settings.JIFEN_EXPORT_BACKGROUND_ROWS
 
 
+def import_background_rows() -> int:
+    """Uploads with more rows than this are checked and imported in the background worker."""
+    return settings.JIFEN_IMPORT_BACKGROUND_ROWS
+
+
+def job_lease_seconds() -> int:
+    """A background job that reports no progress for this long has lost its worker."""
+    return settings.JIFEN_JOB_LEASE_SECONDS
+
+
 def keep_hours() -> int:
-    """How long finished export files and unconfirmed uploads are kept."""
+    """How long finished jobs (their files and reports) and unconfirmed uploads are kept."""
     return settings.JIFEN_EXPORT_KEEP_HOURS

@@ -12,6 +12,11 @@ class UploadState(models.TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
+class JobKind(models.TextChoices):
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+
+
 class JobState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

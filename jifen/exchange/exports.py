@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import conf, rows, selectors
-from jifen.exchange.cells import neutralise
+from jifen.exchange.cells import clean, printable
 from jifen.exchange.enums import Format, Layout
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
@@ -291,12 +291,12 @@ def _xlsx(source: Source, counter: _Counter) -> bytes:
     book = Workbook(write_only=True)
     used = set()
     for sheet in source.sheets():
-        page = book.create_sheet(_sheet_title(sheet.title, used))
+        page = book.create_sheet(_sheet_title(printable(sheet.title), used))
         if sheet.caption:
-            page.append([neutralise(sheet.caption)])
-        page.append([neutralise(h) for h in sheet.header])
+            page.append([clean(sheet.caption)])
+        page.append([clean(h) for h in sheet.header])
         for row in counter.rows(sheet.rows):
-            page.append([neutralise(value) for value in row])
+            page.append([clean(value) for value in row])
     if not used:
         book.create_sheet(str(source.verbose_name)[:31])
     buffer = io.BytesIO()
@@ -318,9 +318,9 @@ def _csv(source: Source, counter: _Counter) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for sheet in source.sheets():
-        writer.writerow([neutralise(h) for h in sheet.header])
+        writer.writerow([clean(h) for h in sheet.header])
         for row in counter.rows(sheet.rows):
-            writer.writerow([neutralise(value) for value in row])
+            writer.writerow([clean(value) for value in row])
     # The byte-order mark makes Excel read the file as UTF-8 rather than the local code page.
     return buffer.getvalue().encode("utf-8-sig")
 

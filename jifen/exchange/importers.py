@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,8 +15,8 @@ from jifen.exchange.sheets import Column, Row
 from jifen.orgs import rules
 from jifen.orgs import services as org_services
 from jifen.orgs.enums import Gender, MemberCategory, OrgKind, PartyStatus, RoleKind
-from jifen.orgs.models import Member
-from jifen.orgs.validators import validate_id_number
+from jifen.orgs.models import Member, Organisation
+from jifen.orgs.validators import member_date_errors, validate_id_number
 from jifen.schemes import services as scheme_services
 from jifen.schemes.enums import Frequency, ItemCategory
 from jifen.schemes.models import Item, Scheme
@@ -27,6 +28,10 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # word elsewhere (the column "Branch" is 所在支部, the kind of organisation 党支部).
 BRANCH_LABEL = pgettext_lazy("spreadsheet column", "Branch")
 ID_LABEL = pgettext_lazy("spreadsheet column", "ID number")
+BIRTH_LABEL = pgettext_lazy("spreadsheet column", "Birth date")
+JOIN_LABEL = pgettext_lazy("spreadsheet column", "Date joined the party")
+# The member fields whose plausibility jifen.orgs.validators checks, by their column.
+DATE_LABELS = {"id_number": ID_LABEL, "birth_date": BIRTH_LABEL, "join_date": JOIN_LABEL}
 
 ROSTER_COLUMNS = [
     Column("name", pgettext_lazy("spreadsheet column", "Name"), sheets.text, required=True),
@@ -38,18 +43,10 @@ ROSTER_COLUMNS = [
         choices=tuple(Gender.labels),
     ),
     Column("ethnicity", pgettext_lazy("spreadsheet column", "Ethnicity"), sheets.text),
-    Column(
-        "birth_date", pgettext_lazy("spreadsheet column", "Birth date"), sheets.date, is_date=True
-    ),
+    Column("birth_date", BIRTH_LABEL, sheets.date, is_date=True),
     Column("id_number", ID_LABEL, sheets.id_text, required=True),
     Column("education", pgettext_lazy("spreadsheet column", "Education"), sheets.text),
-    Column(
-        "join_date",
-        pgettext_lazy("spreadsheet column", "Date joined the party"),
-        sheets.date,
-        required=True,
-        is_date=True,
-    ),
+    Column("join_date", JOIN_LABEL, sheets.date, required=True, is_date=True),
     Column(
         "party_status",
         pgettext_lazy("spreadsheet column", "Party status"),
@@ -150,6 +147,20 @@ class RosterImporter:
         for branch in branches:
             self.branches.setdefault(branch.name, []).append(branch)
         self.existing: dict[str, Member] = {}
+        self.today = timezone.localdate()
+
+    def lock(self, rows: list[Row]) -> None:
+        """Lock the branches the file names, in one order so that two imports cannot deadlock;
+        an import into them waits until this one is committed."""
+        ids = {
+            branch.pk for row in rows for branch in self.branches.get(row.values.get("branch"), [])
+        }
+        list(
+            Organisation.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
     def preload(self, rows: list[Row]) -> None:
         numbers = [r.values.get("id_number") for r in rows if r.values.get("id_number")]
@@ -165,8 +176,23 @@ class RosterImporter:
                 validate_id_number(values["id_number"])
             except ValidationError as error:
                 row.error(ID_LABEL, " ".join(error.messages))
+        self._check_dates(row)
         if "branch" in values:
             self._check_branch(row)
+
+    def _check_dates(self, row: Row) -> None:
+        """The roster's own rule (member_date_errors), reported in the columns it concerns. A
+        column the file leaves out keeps a known member's value."""
+        member = self.existing.get(row.values.get("id_number"))
+        dates = {
+            key: row.values.get(key, getattr(member, key, None))
+            for key in ("birth_date", "join_date")
+        }
+        errors = member_date_errors(
+            id_number=row.values.get("id_number", ""), today=self.today, **dates
+        )
+        for key, message in errors.items():
+            row.error(DATE_LABELS[key], message)
 
     def _check_branch(self, row: Row) -> None:
         found = self.branches.get(row.values["branch"], [])
@@ -237,6 +263,14 @@ class ItemImporter:
     def __init__(self, actor, scheme: Scheme):
         self.actor, self.scheme = actor, scheme
         self.existing: dict[str, Item] = {}
+
+    def lock(self, rows: list[Row]) -> None:
+        """Imports into the same scheme wait for each other, as roster imports do."""
+        list(
+            Scheme.objects.select_for_update()
+            .filter(pk=self.scheme.pk)
+            .values_list("pk", flat=True)
+        )
 
     def preload(self, rows: list[Row]) -> None:
         self.existing = {item.code: item for item in self.scheme.items.all()}

@@ -4,6 +4,8 @@ so a template downloaded in English can be uploaded by a Chinese-speaking collea
 import datetime
 import functools
 import io
+import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 
 from jifen.errors import DomainError
 from jifen.exchange import conf
@@ -64,7 +67,7 @@ def check_size(size: int) -> None:
         raise FileRefused(_("The file is empty."))
 
 
-def _open_workbook(content: bytes):
+def _check_unpacked(content: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         unpacked = sum(info.file_size for info in archive.infolist())
@@ -72,10 +75,50 @@ def _open_workbook(content: bytes):
         raise FileRefused(_not_xlsx()) from error
     if unpacked > conf.max_upload_bytes() * _MAX_UNPACKED_RATIO:
         raise FileRefused(_("The file unpacks to too much data to be a roster."))
+
+
+def _open_workbook(content: bytes):
+    _check_unpacked(content)
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise FileRefused(_not_xlsx()) from error
+
+
+def count_rows(content: bytes) -> int:
+    """Rows of the first worksheet below the header, formatted empty rows included; 0 for a
+    file that is no workbook (reading it says why). Counted in the sheet's XML without parsing
+    a cell: a tenth of a second for 100,000 rows, which take a minute to read."""
+    try:
+        _check_unpacked(content)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's remarks on parts we do not read
+            reader = ExcelReader(io.BytesIO(content), read_only=True)
+            reader.read_manifest()
+            reader.read_workbook()
+            target = next(
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.Type.endswith("/worksheet")
+            )
+        with reader.archive.open(target) as xml:
+            return max(_count_row_tags(xml) - 1, 0)
+    except Exception:  # a damaged file: read_rows refuses it with a message
+        return 0
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_row_tags(xml) -> int:
+    count, tail = 0, b""
+    while chunk := xml.read(1 << 20):
+        data = tail + chunk
+        # The last bytes are read again with the next chunk: a tag cut in two is counted then,
+        # one wholly inside them is taken off here so as not to be counted twice.
+        tail = data[-16:]
+        count += len(_ROW_TAG.findall(data)) - len(_ROW_TAG.findall(tail))
+    return count + len(_ROW_TAG.findall(tail))
 
 
 def _not_xlsx() -> str:

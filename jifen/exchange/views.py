@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import exports, selectors, services
 from jifen.exchange.blanks import blank_workbook
-from jifen.exchange.enums import JobState, UploadKind, UploadState
+from jifen.exchange.enums import JobKind, JobState, UploadKind, UploadState
 from jifen.exchange.forms import ConfirmForm, ExportForm, UploadForm
 from jifen.exchange.importers import CREATED, ITEM_COLUMNS, ROSTER_COLUMNS, UNCHANGED, UPDATED
-from jifen.exchange.models import ExportJob, Upload
+from jifen.exchange.models import Job, Upload
 from jifen.orgs import rules
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.validators import id_number_check_code
@@ -71,7 +71,9 @@ def index(request):
             "member": member,
             "schemes": schemes,
             "may_import_roster": _admin_branches(request.user).exists(),
-            "jobs": ExportJob.objects.filter(created_by=request.user).defer("content")[:10],
+            "jobs": Job.objects.filter(created_by=request.user)
+            .select_related("upload")
+            .defer("content", "report", "upload__content")[:10],
         },
     )
 
@@ -155,19 +157,39 @@ def upload_preview(request, upload_id):
         Upload.objects.defer("content"), pk=upload_id, created_by=request.user
     )
     form = ConfirmForm(request.POST if request.method == "POST" else None)
+    background = services.import_runs_in_background(upload)
     if request.method == "POST" and form.is_valid():
+        keep_valid = form.cleaned_data["keep_valid"]
         try:
+            if background:
+                job = services.import_job_create(
+                    actor=request.user, upload=upload, keep_valid=keep_valid
+                )
+                return redirect("exchange:job_detail", job_id=job.pk)
             report = services.upload_import(
-                actor=request.user, upload=upload, keep_valid=form.cleaned_data["keep_valid"]
+                actor=request.user, upload=upload, keep_valid=keep_valid
             )
         except services.ImportRefused as refused:
             return _preview_page(request, upload, form, report=refused.report, refusal=refused)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _summary(report))
+            messages.success(request, _summary(report.summary()))
             return redirect("exchange:index")
+    if background:
+        return _background_page(request, upload, form)
     return _preview_page(request, upload, form)
+
+
+def _background_page(request, upload, form):
+    """A large file is not checked in the request: the page offers to check and import it in
+    the background, where nothing is imported either while a row has errors."""
+    active = upload.jobs.filter(state__in=services.ACTIVE).first()
+    return render(
+        request,
+        "exchange/preview_large.html",
+        {"upload": upload, "form": form, "active": active},
+    )
 
 
 def _preview_page(request, upload, form, report=None, refusal=None):
@@ -188,16 +210,15 @@ def _preview_page(request, upload, form, report=None, refusal=None):
     return render(request, "exchange/preview.html", context)
 
 
-def _summary(report) -> str:
-    return _(
-        "Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
-        "%(refused)d left out."
-    ) % {
-        "created": report.count(CREATED),
-        "updated": report.count(UPDATED),
-        "unchanged": report.count(UNCHANGED),
-        "refused": len(report.bad_rows),
-    }
+def _summary(summary: dict) -> str:
+    """The counts of a report (Report.summary(), or what a background import kept of it)."""
+    return (
+        _(
+            "Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
+            "%(refused)d left out."
+        )
+        % summary
+    )
 
 
 def _branch(user, branch_id: int):
@@ -263,18 +284,39 @@ def _run_export(request, name: str, params: dict):
     return _file(*exports.render(source, params["format"]))
 
 
+# A background import's page lists this many problems at most; the counts cover them all.
+_SHOWN_PROBLEMS = 1000
+
+
 def _job(request, job_id):
-    return get_object_or_404(ExportJob.objects.defer("content"), pk=job_id, created_by=request.user)
+    jobs = Job.objects.select_related("upload").defer("content", "upload__content")
+    return get_object_or_404(jobs, pk=job_id, created_by=request.user)
 
 
 @login_required
 def job_detail(request, job_id):
     job = _job(request, job_id)
     template = "exchange/job_progress.html" if request.htmx else "exchange/job.html"
-    return render(request, template, {"job": job, "states": JobState})
+    context = {"job": job, "states": JobState, "kinds": JobKind}
+    if job.kind == JobKind.IMPORT and job.report:
+        context |= _import_outcome(job)
+    return render(request, template, context)
+
+
+def _import_outcome(job: Job) -> dict:
+    report = job.report
+    return {
+        "summary": _summary(report) if job.state == JobState.DONE else "",
+        "problems": report["errors"][:_SHOWN_PROBLEMS],
+        "more_problems": max(len(report["errors"]) - _SHOWN_PROBLEMS, 0),
+        # Refused because of its errors: the same file may go in without the bad rows.
+        "may_keep_valid": job.state == JobState.FAILED
+        and report["refused"]
+        and job.upload.state == UploadState.PENDING,
+    }
 
 
 @login_required
 def job_download(request, job_id):
-    job = get_object_or_404(ExportJob, pk=job_id, created_by=request.user, state=JobState.DONE)
+    job = get_object_or_404(Job, pk=job_id, created_by=request.user, state=JobState.DONE)
     return _file(bytes(job.content), job.content_type, job.filename)

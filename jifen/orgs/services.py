@@ -6,7 +6,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import BULK_BATCH, log_action, log_actions_bulk
@@ -14,6 +15,7 @@ from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
+from jifen.orgs.validators import member_date_errors
 
 # Which kinds may sit under which: the tree 党委 → 党总支 → 党支部 → 党小组 (a 党委 may hold
 # branches directly, as many do).
@@ -81,18 +83,29 @@ def _new_member(branch: Organisation, **fields) -> Member:
 
 
 def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
-    """Validate the member's fields; without `validate_unique` the caller checks the ID number's
-    uniqueness itself (member_bulk_create does it for a whole batch in one query)."""
+    """Validate the member's fields and the plausibility of their dates (jifen.orgs.validators);
+    without `validate_unique` the caller checks the ID number's uniqueness itself
+    (member_bulk_create does it for a whole batch in one query)."""
+    errors = {}
     try:
         member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
     except ValidationError as error:
+        errors = error.message_dict
+    for field, message in member_date_errors(
+        id_number=member.id_number,
+        birth_date=member.birth_date,
+        join_date=member.join_date,
+        today=timezone.localdate(),
+    ).items():
+        errors.setdefault(field, [message])
+    if errors:
         messages = [
             f"{member._meta.get_field(field).verbose_name}: {' '.join(errs)}"
             if field != "__all__"
             else " ".join(errs)
-            for field, errs in error.message_dict.items()
+            for field, errs in errors.items()
         ]
-        raise DomainError("; ".join(messages), code="invalid_member") from error
+        raise DomainError("; ".join(messages), code="invalid_member")
 
 
 def _check_branch(branch: Organisation) -> None:
@@ -143,7 +156,17 @@ def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
         errors.setdefault(index, message)
     if errors:
         raise RowsRefused(dict(sorted(errors.items())))
-    Member.objects.bulk_create(members, batch_size=BULK_BATCH)
+    try:
+        # In a savepoint, so that a refused insert leaves the caller's transaction usable.
+        with transaction.atomic():
+            Member.objects.bulk_create(members, batch_size=BULK_BATCH)
+    except IntegrityError as error:
+        # Another transaction added one of these ID numbers after the check above; now that
+        # it has committed the check finds it and names the row.
+        taken = _repeated_id_numbers(members)
+        if not taken:
+            raise
+        raise RowsRefused(dict(sorted(taken.items()))) from error
     placements = [_placement(m, row.get("start")) for m, row in zip(members, rows, strict=True)]
     Placement.objects.bulk_create(placements, batch_size=BULK_BATCH)
     log_actions_bulk(

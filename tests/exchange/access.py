@@ -2,7 +2,7 @@
 visibility, so an outsider gets 404; the roster import names no object and answers 403."""
 
 from jifen.exchange.enums import JobState, UploadKind
-from jifen.exchange.models import ExportJob, Upload
+from jifen.exchange.models import Job, Upload
 from tests.access import Case
 from tests.exchange.helpers import ROSTER_HEADER, roster_row, xlsx
 
@@ -31,7 +31,7 @@ def _upload(world):
 
 
 def _job(world):
-    job = ExportJob.objects.create(
+    job = Job.objects.create(
         export="roster",
         params={"branch": world.branch.pk, "format": "csv"},
         state=JobState.DONE,

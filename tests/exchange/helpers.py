@@ -13,7 +13,7 @@ from jifen.cycle.models import Quarter
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
-from tests.factories import valid_id_number
+from tests.factories import BIRTH_DATE, valid_id_number
 
 ROSTER_HEADER = [
     "姓名",
@@ -36,7 +36,7 @@ def roster_row(name="王五", id_number=None, branch="第一党支部", **overri
         "姓名": name,
         "性别": "男",
         "民族": "汉族",
-        "出生日期": datetime.date(1990, 5, 1),
+        "出生日期": BIRTH_DATE,
         "身份证号": id_number or valid_id_number(90001),
         "学历": "大学",
         "入党日期": datetime.date(2015, 7, 1),
@@ -106,3 +106,28 @@ def compute_year(world):
     # Locking Q4 runs through a notice period; the year report only needs the locked state.
     Quarter.objects.create(branch=world.branch, year=YEAR, number=4, state=QuarterState.LOCKED)
     return cycle.year_compute(actor=world.secretary, branch=world.branch, year=YEAR)
+
+
+def run_tasks() -> int:
+    """Run every queued task as the worker does (claimed, then run with its context), inside the
+    test's transaction; the worker command itself runs in transactional tests only, as it drops
+    a connection it finds in a transaction. How many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task := DBTaskResult.objects.ready().first()) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    return ran

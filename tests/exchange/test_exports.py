@@ -1,10 +1,12 @@
 """Every export opened as a user would: the workbook with openpyxl, the PDF's text with pypdf."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from jifen.cycle import services as cycle
 from jifen.cycle.models import MemberGrade
@@ -208,3 +210,33 @@ def test_year_report_in_excel_and_pdf(world, confirmed):
 def test_year_report_before_the_computation_is_refused(world):
     with pytest.raises(InvalidState):
         _export("year_report", world.reviewer, branch=world.branch.pk)
+
+
+@pytest.mark.parametrize("fmt", [Format.XLSX, Format.CSV])
+def test_control_characters_of_an_approved_declaration_are_dropped(client, world, fmt):
+    from jifen.declarations import services as declarations
+    from jifen.declarations.enums import Decision
+
+    declaration = declarations.declaration_submit(
+        actor=world.member_user,
+        member=world.member,
+        year=YEAR,
+        month=3,
+        item=world.item("P02"),
+        points=Decimal(2),
+        description="参加\x01社区\x1b[31m志愿服务\r\n=第二行",
+        evidence="证明.pdf",
+        today=datetime.date(YEAR, 3, 20),
+    )
+    declarations.declaration_review(
+        actor=world.committee_member, declaration=declaration, decision=Decision.APPROVE
+    )
+    client.force_login(world.secretary)
+    url = reverse("exchange:branch_export", args=[world.branch.pk, "ledger"])
+    response = client.post(url, {"year": YEAR, "month": 3, "format": fmt})
+    assert response.status_code == 200
+    if fmt == Format.XLSX:
+        reason = sheets(response.content)["积分档案"][1][7]
+    else:
+        reason = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1][7]
+    assert reason == "参加社区[31m志愿服务\n=第二行"

@@ -325,3 +325,46 @@ def test_a_20_mb_file_is_refused_before_parsing(world, monkeypatch):
     monkeypatch.setattr(sheets, "_open_workbook", pytest.fail)
     with pytest.raises(FileRefused, match="10 MB"):
         _upload(world, b"PK" + b"\0" * (20 * 1024 * 1024))
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"出生日期": datetime.date(1800, 1, 1)}, "出生日期", "出生日期应在 1900-01-01"),
+        ({"出生日期": datetime.date(1, 1, 1)}, "出生日期", "出生日期应在 1900-01-01"),
+        ({"出生日期": datetime.date(1990, 5, 1)}, "出生日期", "与身份证号中的出生日期"),
+        ({"入党日期": datetime.date(2999, 1, 1)}, "入党日期", "不能晚于今天"),
+        ({"入党日期": datetime.date(1, 1, 1)}, "入党日期", "1921-07-01"),
+        ({"入党日期": datetime.date(1920, 1, 1)}, "入党日期", "1921-07-01"),
+        ({"入党日期": datetime.date(1989, 7, 1)}, "入党日期", "年满十八岁"),
+        ({"入党日期": datetime.date(2008, 2, 29)}, "入党日期", "2008-03-01"),
+    ],
+)
+def test_implausible_dates_are_named_by_row_and_column(world, cells, column, message):
+    rows = [
+        roster_row("王五", valid_id_number(90001)),
+        roster_row("赵六", valid_id_number(90002), **cells),
+    ]
+    report = services.upload_preview(
+        actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, rows))
+    )
+    ((where, problem),) = _errors(report).items()
+    assert where == (3, column) and message in problem
+    assert report.outcomes == {2: CREATED}
+
+
+def test_without_a_birth_date_the_id_numbers_date_counts(world):
+    from jifen.orgs.validators import id_number_check_code
+
+    born_1880 = "440524188001010014"
+    young = "110101201001010" + "01"
+    young += id_number_check_code(young)
+    rows = [
+        roster_row("老人", born_1880, 出生日期=None),
+        roster_row("少年", young, 出生日期=None),
+    ]
+    errors = _errors(
+        services.upload_preview(actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, rows)))
+    )
+    assert "1900-01-01" in errors[(2, "身份证号")]
+    assert "2028-01-01" in errors[(3, "入党日期")]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jifen.exchange.enums import UploadKind
-from jifen.exchange.models import ExportJob, Upload
+from jifen.exchange.models import Job, Upload
 from jifen.orgs.models import Member
 from tests.exchange.helpers import ROSTER_HEADER, roster_row, sheets, xlsx
 from tests.factories import valid_id_number
@@ -126,7 +126,7 @@ def test_outsiders_cannot_export(client, world, url_name, args):
     client.force_login(world.outsider)
     response = client.post(reverse(url_name, args=args(world)), {"format": "xlsx", "year": 2026})
     assert response.status_code == 404
-    assert not ExportJob.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_a_small_export_downloads_at_once(client, world):

@@ -147,3 +147,20 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world):
     few, many = _queries(world, 2000, 5), _queries(world, 3000, 50)
     assert few == many
     assert _added() == 55
+
+
+def test_an_id_number_added_by_another_transaction_meanwhile_is_refused(world, monkeypatch):
+    # The other transaction commits between the check and the insert: the check misses it once.
+    real = services._repeated_id_numbers
+    calls = []
+
+    def missed_once(members):
+        calls.append(len(members))
+        return {} if len(calls) == 1 else real(members)
+
+    monkeypatch.setattr(services, "_repeated_id_numbers", missed_once)
+    rows = [_row(world.branch, 1001), _row(world.branch, 1002, id_number=world.member.id_number)]
+    with pytest.raises(RowsRefused) as refused:
+        services.member_bulk_create(actor=world.admin, rows=rows)
+    assert list(refused.value.errors) == [1] and calls == [2, 2]
+    assert _added() == 0

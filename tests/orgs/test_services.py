@@ -39,6 +39,32 @@ def test_bad_id_number_is_refused_with_the_field_named(world):
     assert error.value.code == "invalid_member"
 
 
+@pytest.mark.parametrize(
+    ("fields", "field_name"),
+    [
+        ({"birth_date": datetime.date(1800, 1, 1)}, "出生日期"),
+        ({"birth_date": datetime.date(1991, 3, 1)}, "出生日期"),
+        ({"join_date": datetime.date(2999, 1, 1)}, "入党日期"),
+        ({"join_date": datetime.date(1, 1, 1)}, "入党日期"),
+        ({"join_date": datetime.date(2000, 7, 1)}, "入党日期"),
+    ],
+)
+def test_implausible_dates_keep_a_member_out(world, fields, field_name):
+    with pytest.raises(DomainError) as error:
+        services.member_create(actor=world.admin, branch=world.branch, **{**NEW_MEMBER, **fields})
+    assert error.value.code == "invalid_member"
+    assert str(error.value.message).startswith(field_name)
+
+
+def test_an_edit_is_checked_by_the_same_rule(world):
+    with pytest.raises(DomainError, match="十八"):
+        services.member_update(
+            actor=world.admin, member=world.member, join_date=datetime.date(2007, 7, 1)
+        )
+    world.member.refresh_from_db()
+    assert world.member.join_date == datetime.date(2015, 7, 1)
+
+
 def test_only_admins_of_the_tree_change_the_roster(world):
     for actor in (world.secretary, world.outsider, world.member_user, world.reviewer):
         with pytest.raises(NotPermitted):

@@ -1,7 +1,15 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from jifen.orgs.validators import mask, validate_id_number
+from jifen.orgs.validators import (
+    coming_of_age,
+    id_number_check_code,
+    mask,
+    member_date_errors,
+    validate_id_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,3 +31,44 @@ def test_mask_keeps_only_the_ends():
     assert mask("11010519491231002X", 4, 4) == "1101**********002X"
     assert mask("13812345678", 3, 4) == "138****5678"
     assert mask("", 3, 4) == ""
+
+
+def test_digits_7_to_14_must_be_a_date():
+    first17 = "11010519491331002"  # month 13
+    with pytest.raises(ValidationError, match="7"):
+        validate_id_number(first17 + id_number_check_code(first17))
+
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+def _errors(birth_date=None, join_date=datetime.date(2015, 7, 1), id_number="11010519491231002X"):
+    return member_date_errors(
+        id_number=id_number, birth_date=birth_date, join_date=join_date, today=TODAY
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({}, set()),
+        ({"birth_date": datetime.date(1949, 12, 31)}, set()),
+        ({"birth_date": datetime.date(1800, 1, 1)}, {"birth_date"}),
+        ({"birth_date": datetime.date(2027, 1, 1)}, {"birth_date"}),
+        ({"birth_date": datetime.date(1950, 1, 1)}, {"birth_date"}),
+        ({"join_date": datetime.date(2026, 6, 2)}, {"join_date"}),
+        ({"join_date": datetime.date(1921, 6, 30)}, {"join_date"}),
+        ({"join_date": datetime.date(1967, 12, 30)}, {"join_date"}),
+        ({"join_date": datetime.date(1967, 12, 31)}, set()),
+        ({"id_number": "440524188001010014"}, {"id_number"}),
+        # A wrong ID number is reported by validate_id_number; its date is not compared.
+        ({"id_number": "110105194912310021", "birth_date": datetime.date(1990, 1, 1)}, set()),
+    ],
+)
+def test_member_dates_must_be_plausible(fields, errors):
+    assert set(_errors(**fields)) == errors
+
+
+def test_someone_born_on_29_february_comes_of_age_on_1_march():
+    assert coming_of_age(datetime.date(2004, 2, 29)) == datetime.date(2022, 3, 1)
+    assert coming_of_age(datetime.date(2004, 3, 1)) == datetime.date(2022, 3, 1)

@@ -53,6 +53,7 @@ messages: $(STAMP)
 bench: setup
 	$(PY) bench/year_close.py
 	$(PY) bench/exports.py
+	$(PY) bench/integrity.py
 
 clean:
 	rm -rf $(VENV) node_modules jifen/static/vendor var/staticfiles

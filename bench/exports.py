@@ -36,6 +36,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.archive import bulk_chains  # noqa: E402
 from bench.roster import bulk_members, id_number_base  # noqa: E402
 
 YEAR = 2025
@@ -64,34 +65,29 @@ def _setup():
 
 def _entries(root, branch, members):
     """Two performance entries a month per member over the first quarter."""
-    from jifen.ledger.chain import GENESIS, entry_digest
     from jifen.ledger.enums import Source
     from jifen.ledger.models import Entry
     from jifen.schemes.selectors import current_scheme
 
     item = current_scheme(branch, YEAR).items.get(code="P03")
     now = datetime.datetime.now(datetime.UTC)
-    rows = []
-    for i, member in enumerate(members):
-        previous = GENESIS
-        for seq, month in enumerate([1, 1, 2, 2, 3, 3], start=1):
-            entry = Entry(
-                member=member,
-                branch=branch,
-                year=YEAR,
-                month=month,
-                item=item,
-                category=item.category,
-                points=Decimal(2 + i % 3),
-                source=Source.COMMITTEE,
-                reason="基准",
-                recorded_by=root,
-                recorded_at=now,
-                seq=seq,
-            )
-            entry.digest = previous = entry_digest(entry, previous)
-            rows.append(entry)
-    Entry.objects.bulk_create(rows, batch_size=5000)
+    bulk_chains(
+        Entry(
+            member=member,
+            branch=branch,
+            year=YEAR,
+            month=month,
+            item=item,
+            category=item.category,
+            points=Decimal(2 + i % 3),
+            source=Source.COMMITTEE,
+            reason="基准",
+            recorded_by=root,
+            recorded_at=now,
+        )
+        for i, member in enumerate(members)
+        for month in [1, 1, 2, 2, 3, 3]
+    )
 
 
 def _confirm(root, branch, members):

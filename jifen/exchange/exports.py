@@ -7,7 +7,7 @@ import abc
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -34,6 +34,7 @@ class Sheet:
     header: list[str]
     rows: Iterable[list]
     caption: str = ""
+    footer: list[str] = field(default_factory=list)  # lines under the table
 
 
 class Source(abc.ABC):
@@ -164,11 +165,13 @@ class RegisterSource(Source):
 
     def sheets(self):
         period = self.register.period
+        footer = self._anchor_lines()
         if self.layout == Layout.BRANCH_TABLE and not self.member:
             yield Sheet(
                 self.branch.name,
                 rows.register_table_header(period),
                 rows.register_table_rows(self.register.lines, period),
+                footer=footer,
             )
             return
         for line in self.register.lines:
@@ -177,7 +180,15 @@ class RegisterSource(Source):
                 rows.register_member_header(),
                 rows.register_member_rows(line, period),
                 caption=f"{line.member.name} · {self.branch.name} · {period.label}",
+                footer=footer,
             )
+
+    def _anchor_lines(self) -> list[str]:
+        """The archive's anchor codes, so that a printed register can be checked later."""
+        return [
+            _("Archive anchor code (%(what)s): %(code)s") % {"what": what, "code": anchor.code}
+            for what, anchor in self.register.anchors
+        ]
 
 
 class NoticeSource(Source):
@@ -297,6 +308,10 @@ def _xlsx(source: Source, counter: _Counter) -> bytes:
         page.append([clean(h) for h in sheet.header])
         for row in counter.rows(sheet.rows):
             page.append([clean(value) for value in row])
+        if sheet.footer:
+            page.append([])
+        for line in sheet.footer:
+            page.append([clean(line)])
     if not used:
         book.create_sheet(str(source.verbose_name)[:31])
     buffer = io.BytesIO()
@@ -331,7 +346,7 @@ def _pdf(source: Source, counter: _Counter) -> bytes:
 
     # Each cell is paired with whether it is a number, which the template right-aligns.
     sheets = [
-        Sheet(s.title, s.header, [_cells(row) for row in counter.rows(s.rows)], s.caption)
+        Sheet(s.title, s.header, [_cells(row) for row in counter.rows(s.rows)], s.caption, s.footer)
         for s in source.sheets()
     ]
     html = render_to_string(

@@ -15,7 +15,7 @@ from jifen.cycle import selectors as cycle
 from jifen.cycle.enums import QuarterState
 from jifen.cycle.models import Admonition, MemberGrade, Notice, Quarter, YearResult
 from jifen.errors import InvalidState
-from jifen.ledger.models import Entry
+from jifen.ledger.models import Anchor, Entry
 from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Member, Organisation
 
@@ -61,6 +61,8 @@ class Register:
     period: Period
     lines: list[RegisterLine]
     meeting_date: datetime.date | None
+    # (what it anchors, the anchor): each confirmed quarter's, and the year's filing.
+    anchors: list[tuple[str, Anchor]] = field(default_factory=list)
 
 
 def roster_members(branch: Organisation) -> QuerySet[Member]:
@@ -87,7 +89,7 @@ def _confirmed_quarters(branch: Organisation, period: Period) -> list[Quarter]:
     quarters = list(
         Quarter.objects.filter(branch=branch, year=period.year, number__in=period.quarters)
         .exclude(state=QuarterState.OPEN)
-        .select_related("meeting")
+        .select_related("meeting", "anchor")
         .order_by("number")
     )
     if not quarters:
@@ -116,7 +118,17 @@ def register(branch: Organisation, period: Period) -> Register:
         _year_scores(branch, period.year, lines)
     ordered = sorted(lines.values(), key=lambda ln: (ln.rank is None, ln.rank or 0, ln.member.name))
     meeting = quarters[-1].meeting if period.quarter else None
-    return Register(period, ordered, meeting.held_on if meeting else None)
+    anchors = _anchors(branch, period, quarters)
+    return Register(period, ordered, meeting.held_on if meeting else None, anchors)
+
+
+def _anchors(branch, period: Period, quarters: list[Quarter]) -> list[tuple[str, Anchor]]:
+    """The anchors printed on the register: each quarter's, and for the year its filing's."""
+    anchors = [(_("Quarter %(n)d") % {"n": q.number}, q.anchor) for q in quarters if q.anchor]
+    filing = None if period.quarter else cycle.standing_filing(branch, period.year)
+    if filing is not None:
+        anchors.append((_("Filing of the year"), filing.anchor))
+    return anchors
 
 
 def _year_scores(branch: Organisation, year: int, lines: dict[int, RegisterLine]) -> None:

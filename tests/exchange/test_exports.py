@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 
 from jifen.cycle import services as cycle
-from jifen.cycle.models import MemberGrade
+from jifen.cycle.models import MemberGrade, Quarter, YearFiling
 from jifen.errors import InvalidState, NotPermitted
 from jifen.exchange import exports
 from jifen.exchange.enums import Format, Layout
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
+from tests.cycle.conftest import FILING_DAY, Cycle, build_year, compute, finalise_all
 from tests.exchange.helpers import compute_year, confirm_quarter, give, pdf_text, sheets
 from tests.factories import MemberFactory
 
@@ -114,6 +115,8 @@ def test_register_one_sheet_per_member(world, confirmed):
     assert zhang[2] == ("1月", 65, None)
     assert zhang[5] == ("第1季度", pytest.approx(61.7), 1)
     assert book["王五"][3] == ("2月", 58, None)
+    anchor = Quarter.objects.get(number=1).anchor
+    assert zhang[-1] == (f"存证码（第1季度）：{anchor.code}", None, None)
 
 
 def test_register_one_table_for_the_branch(world, confirmed):
@@ -124,6 +127,7 @@ def test_register_one_table_for_the_branch(world, confirmed):
     assert table[0] == ("姓名", "1月", "2月", "3月", "得分", "排名", "备注")
     assert table[1][:6] == ("张三", 65, 60, 60, pytest.approx(61.7), 1)
     assert table[2][0] == "王五" and table[2][5] == 2
+    assert table[-1][0].endswith(Quarter.objects.get(number=1).anchor.code)
 
 
 def test_register_is_read_from_what_the_meeting_confirmed(world, confirmed):
@@ -157,6 +161,7 @@ def test_register_pdf_is_a4_with_chinese_text_and_signature_lines(world, confirm
     assert "党员积分登记表" in text and "张三" in text and "王五" in text
     assert "61.7" in text and "65.0" in text
     assert "支部书记（签字）" in text and "支部党员大会日期: 2026年4月8日" in text
+    assert Quarter.objects.get(number=1).anchor.code in text
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 2  # one page per member
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
@@ -240,3 +245,22 @@ def test_control_characters_of_an_approved_declaration_are_dropped(client, world
     else:
         reason = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1][7]
     assert reason == "参加社区[31m志愿服务\n=第二行"
+
+
+def test_the_year_register_prints_each_quarters_anchor_and_the_filings(world):
+    build_year(world, Cycle(world))
+    result = compute(world)
+    finalise_all(world, result)
+    cycle.year_submit(actor=world.secretary, year_result=result)
+    cycle.year_review(actor=world.reviewer, year_result=result, approve=True, today=FILING_DAY)
+
+    content, _ = _export(
+        "register", world.secretary, branch=world.branch.pk, quarter=0, layout=Layout.BRANCH_TABLE
+    )
+
+    footer = [row[0] for row in sheets(content)["第一党支部"][-5:]]
+    codes = [q.anchor.code for q in Quarter.objects.order_by("number")]
+    assert footer == [
+        *(f"存证码（第{n}季度）：{code}" for n, code in enumerate(codes, start=1)),
+        f"存证码（年度备案）：{YearFiling.objects.get().anchor.code}",
+    ]

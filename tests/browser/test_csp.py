@@ -4,6 +4,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from jifen.exchange.enums import JobState
+from jifen.exchange.models import Job
 from tests.conftest import YEAR
 
 pytestmark = pytest.mark.browser
@@ -62,6 +64,20 @@ def test_administrator_pages(page, world):
     sign_in(page, "admin")
     for path in ("/orgadmin/", f"/orgadmin/members/?branch={world.branch.pk}"):
         visit(page, path)
+
+
+def test_a_running_jobs_progress_bar(page, world):
+    job = Job.objects.create(
+        export="roster",
+        params={"branch": world.branch.pk, "format": "csv"},
+        state=JobState.RUNNING,
+        done_rows=40,
+        total_rows=100,
+        created_by=world.admin,
+    )
+    sign_in(page, "admin")
+    visit(page, f"/exchange/jobs/{job.pk}/")
+    expect(page.locator("progress")).to_have_attribute("value", "40")
 
 
 def test_django_admin(page, world):

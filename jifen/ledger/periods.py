@@ -136,7 +136,3 @@ def stages(branch, year: int) -> dict[int, str]:
     """Each month's stage, for pages (no lock): months never touched are open."""
     saved = dict(Period.objects.filter(branch=branch, year=year).values_list("month", "stage"))
     return {month: saved.get(month, Stage.OPEN) for month in range(1, 13)}
-
-
-def is_at_least(stage: str, floor: str) -> bool:
-    return ORDER.index(stage) >= ORDER.index(floor)

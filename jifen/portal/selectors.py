@@ -20,6 +20,8 @@ from jifen.cycle.models import (
 from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
+from jifen.ledger import periods
+from jifen.ledger.enums import Stage
 from jifen.ledger.models import Entry, Period
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
@@ -202,9 +204,11 @@ def branch_vetoes(branch: Organisation, year: int) -> QuerySet[VetoProposal]:
 
 
 def locked_months(branch: Organisation, year: int) -> set[int]:
-    return set(
-        Period.objects.locked().filter(branch=branch, year=year).values_list("month", flat=True)
-    )
+    return {
+        month
+        for month, stage in periods.stages(branch, year).items()
+        if stage in (Stage.LOCKED, Stage.FILED)
+    }
 
 
 # --- the parent organisation's pages ----------------------------------------------------

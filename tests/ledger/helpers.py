@@ -10,7 +10,11 @@ def close_months(world, months, stage=Stage.LOCKED, *, year=YEAR, branch=None):
     branch = branch or world.branch
     for step in periods.ORDER[1 : periods.ORDER.index(stage) + 1]:
         held = periods.take(branch, year, months)
-        behind = {m: p for m, p in held.items() if not periods.is_at_least(p.stage, step)}
+        behind = {
+            m: p
+            for m, p in held.items()
+            if periods.ORDER.index(p.stage) < periods.ORDER.index(step)
+        }
         if behind:
             ledger.periods_close(
                 actor=world.secretary,

@@ -9,7 +9,8 @@ import hashlib
 import re
 from collections import deque
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
@@ -44,6 +45,7 @@ OWN_STRUCTURE = ("/api/docs/",)
 # forms, and static and media files are not pages.
 NOT_CRAWLED = ("/admin/", "/i18n/", "/logout/", "/static/", "/media/")
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+MAIN = re.compile(r"<main[\s>].*</main>", re.DOTALL)
 
 _axe = Axe()
 
@@ -113,11 +115,13 @@ def route_key(url):
     return route, tuple(sorted({name for name, _ in parse_qsl(parts.query)}))
 
 
-def content_digest(page):
-    """What the page shows in <main>, without its CSRF tokens: two roles that see the same
-    content there need only one check (each role's own header is checked on its other pages)."""
-    html = page.evaluate("() => (document.querySelector('main') || document.body).outerHTML")
-    return hashlib.sha256(CSRF_TOKEN.sub("", html).encode()).hexdigest()
+def _content_digest(html):
+    """What the page shows in <main>, without its CSRF tokens: when two roles are sent the same
+    content there, one check covers both (each role's own header is checked on its other
+    pages)."""
+    main = MAIN.search(html)
+    content = main.group(0) if main else html
+    return hashlib.sha256(CSRF_TOKEN.sub("", content).encode()).hexdigest()
 
 
 def _path(url):
@@ -125,14 +129,25 @@ def _path(url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _same_site_links(page, origin):
-    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
-    for href in hrefs:
-        parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != origin:
-            continue
-        path = _path(href)
-        if not path.startswith(NOT_CRAWLED):
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _same_site_links(url, html):
+    parser = _Links()
+    parser.feed(html)
+    origin = urlsplit(url)[:2]
+    for href in parser.hrefs:
+        absolute = urljoin(url, href)
+        path = _path(absolute)
+        if urlsplit(absolute)[:2] == origin and not path.startswith(NOT_CRAWLED):
             yield path
 
 
@@ -156,9 +171,10 @@ def _load(page, path):
         page.locator(drawn).first.wait_for()
 
 
-def crawl(page, origin, start_paths, *, limit=100):
+def crawl(page, start_paths, checked, *, limit=100):
     """Breadth-first over the links of the pages reached from the start paths, one page per
-    route (see route_key); yields each HTML page's path once it is loaded in `page`. Files
+    route (see route_key); yields each HTML page's path, and whether it is new: a page whose
+    content is not in `checked` is added to it and loaded in `page` for checking. Files
     (exports, evidence, templates) are fetched to see what they are, never opened."""
     queue = deque(start_paths)
     queued = {route_key(path) for path in start_paths}
@@ -171,9 +187,14 @@ def crawl(page, origin, start_paths, *, limit=100):
         if "text/html" not in response.headers["content-type"] or key in shown:
             continue  # a file, or a redirect to a page already seen
         shown.add(key)
-        _load(page, path)
-        yield path
-        for link in _same_site_links(page, origin):
+        html = response.text()
+        digest = _content_digest(html)
+        new = digest not in checked
+        if new:
+            checked.add(digest)
+            _load(page, path)
+        yield path, new
+        for link in _same_site_links(response.url, html):
             key = route_key(link)
             if key not in queued:
                 queued.add(key)

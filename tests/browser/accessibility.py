@@ -36,9 +36,9 @@ STRUCTURE_RULES = (
     "empty-heading",
     "empty-table-header",
 )
-# Swagger UI (the API docs) draws its page after loading, wait for its operations; its
-# landmarks and headings are its own (content outside its main region, tags at level three under
-# the level-one title), so there only serious and critical violations count.
+# Swagger UI (the API docs) draws its page after loading: the check waits for its operations.
+# Its landmarks and headings are its own (content outside its main region, tags at level three
+# under the level-one title), so on that page only serious and critical violations count.
 DRAWN_BY_SCRIPT = {"/api/docs/": ".swagger-ui .opblock"}
 OWN_STRUCTURE = ("/api/docs/",)
 # Django's own admin (/admin/) is not ours to restyle; the language switch and sign-out are

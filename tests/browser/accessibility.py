@@ -6,7 +6,6 @@ the policy under test stays as strict as in production.
 """
 
 import hashlib
-import re
 from collections import deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -44,8 +43,11 @@ OWN_STRUCTURE = ("/api/docs/",)
 # Django's own admin (/admin/) is not ours to restyle; the language switch and sign-out are
 # forms, and static and media files are not pages.
 NOT_CRAWLED = ("/admin/", "/i18n/", "/logout/", "/static/", "/media/")
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-MAIN = re.compile(r"<main[\s>].*</main>", re.DOTALL)
+# Attributes whose values decide what axe finds (see _Markup).
+SHAPING_ATTRIBUTES = {
+    *("class", "type", "role", "scope", "colspan", "rowspan", "tabindex", "lang", "dir"),
+    *("hidden", "disabled", "aria-hidden", "aria-expanded", "aria-current", "aria-invalid"),
+}
 
 _axe = Axe()
 
@@ -115,13 +117,46 @@ def route_key(url):
     return route, tuple(sorted({name for name, _ in parse_qsl(parts.query)}))
 
 
-def _content_digest(html):
-    """What the page shows in <main>, without its CSRF tokens: when two roles are sent the same
-    content there, one check covers both (each role's own header is checked on its other
-    pages)."""
-    main = MAIN.search(html)
-    content = main.group(0) if main else html
-    return hashlib.sha256(CSRF_TOKEN.sub("", content).encode()).hexdigest()
+class _Markup(HTMLParser):
+    """A page's links, and the shape of its <main> (of the whole page if it has none): its
+    markup with the values of SHAPING_ATTRIBUTES, and for text, links, ids, names and labels
+    only whether they are there and empty. Two pages of the same shape (one template showing
+    two members, or the same page to two roles) give axe the same findings, so one is checked;
+    each role's own header is checked on its other pages."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.links, self.main, self.whole = [], [], []
+        self.in_main = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("href"):
+            self.links.append(dict(attrs)["href"])
+        self.in_main = self.in_main or tag == "main"
+        self._add(f"<{tag} " + " ".join(sorted(_shape(name, value) for name, value in attrs)))
+
+    def handle_endtag(self, tag):
+        self._add(f"</{tag}>")
+        self.in_main = self.in_main and tag != "main"
+
+    def handle_data(self, data):
+        if data.strip():
+            self._add("text")
+
+    def _add(self, part):
+        self.whole.append(part)
+        if self.in_main:
+            self.main.append(part)
+
+    def digest(self):
+        return hashlib.sha256("".join(self.main or self.whole).encode()).hexdigest()
+
+
+def _shape(name, value):
+    if name in SHAPING_ATTRIBUTES:
+        return f"{name}={value}"
+    return name if value else f"{name}="
 
 
 def _path(url):
@@ -129,22 +164,9 @@ def _path(url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
-
-
-def _same_site_links(url, html):
-    parser = _Links()
-    parser.feed(html)
+def _same_site_links(url, hrefs):
     origin = urlsplit(url)[:2]
-    for href in parser.hrefs:
+    for href in hrefs:
         absolute = urljoin(url, href)
         path = _path(absolute)
         if urlsplit(absolute)[:2] == origin and not path.startswith(NOT_CRAWLED):
@@ -174,8 +196,8 @@ def _load(page, path):
 def crawl(page, start_paths, checked, *, limit=100):
     """Breadth-first over the links of the pages reached from the start paths, one page per
     route (see route_key); yields each HTML page's path, and whether it is new: a page whose
-    content is not in `checked` is added to it and loaded in `page` for checking. Files
-    (exports, evidence, templates) are fetched to see what they are, never opened."""
+    shape (see _Markup) is not in `checked` is added to it and loaded in `page` for checking.
+    Files (exports, evidence, templates) are fetched to see what they are, never opened."""
     queue = deque(start_paths)
     queued = {route_key(path) for path in start_paths}
     shown = set()
@@ -187,14 +209,13 @@ def crawl(page, start_paths, checked, *, limit=100):
         if "text/html" not in response.headers["content-type"] or key in shown:
             continue  # a file, or a redirect to a page already seen
         shown.add(key)
-        html = response.text()
-        digest = _content_digest(html)
-        new = digest not in checked
+        markup = _Markup(response.text())
+        new = markup.digest() not in checked
         if new:
-            checked.add(digest)
+            checked.add(markup.digest())
             _load(page, path)
         yield path, new
-        for link in _same_site_links(response.url, html):
+        for link in _same_site_links(response.url, markup.links):
             key = route_key(link)
             if key not in queued:
                 queued.add(key)

@@ -26,7 +26,8 @@ from tests.exchange.helpers import ROSTER_HEADER, roster_row, xlsx
 
 pytestmark = pytest.mark.browser
 
-TODAY = datetime.date(2026, 11, 24)  # the demo's year runs up to this day
+# The demo's year runs up to this day: three quarters posted, an objection and an appeal.
+TODAY = datetime.date(2026, 10, 20)
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "accessibility.json"
 SIGNED_IN = ["/", "/portal/", "/dashboards/", "/notifications/", "/exchange/"]
 ROLES = {
@@ -71,8 +72,8 @@ def sign_in(page, username):
 
 
 def walk(browser, origin, role, start_paths, checked):
-    """The pages `role` reaches, each checked at both sizes unless the same content was already
-    checked for another role; returns the paths, axe's findings and any CSP refusal."""
+    """The pages `role` reaches, each checked at both sizes unless a page of the same shape was
+    already checked; returns the paths, axe's findings and any CSP refusal."""
     context = browser.new_context(base_url=origin, locale="zh-CN", viewport=DESKTOP)
     page = context.new_page()
     refused = []

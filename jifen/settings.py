@@ -261,5 +261,9 @@ SPECTACULAR_SETTINGS = {
         "ObjectionKindEnum": "jifen.cycle.enums.ObjectionKind",
         "QuarterStateEnum": "jifen.cycle.enums.QuarterState",
         "YearStateEnum": "jifen.cycle.enums.YearState",
+        "ActivityStateEnum": "jifen.activities.enums.ActivityState",
+        "LeaveStatusEnum": "jifen.activities.enums.LeaveStatus",
+        "ProposalStatusEnum": "jifen.activities.enums.ProposalStatus",
+        "OutcomeEnum": "jifen.activities.enums.Outcome",
     },
 }

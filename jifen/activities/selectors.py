@@ -80,8 +80,14 @@ def expectable_members(org: Organisation) -> QuerySet[Member]:
     )
 
 
+def kinds_scheme(org: Organisation, year: int) -> Scheme | None:
+    """The scheme whose kinds of activity apply in a year: the year's, or until it is made the
+    year before's (the general meeting in January confirms the last quarter)."""
+    return current_scheme(org, year) or current_scheme(org, year - 1)
+
+
 def activity_kinds(org: Organisation, year: int) -> QuerySet[ActivityKind]:
-    scheme = current_scheme(org, year)
+    scheme = kinds_scheme(org, year)
     return scheme.activity_kinds.all() if scheme else ActivityKind.objects.none()
 
 
@@ -511,11 +517,10 @@ class BranchAttendance:
 
 
 def attendance(branches: list[Organisation], year: int, today: datetime.date):
-    """Per branch: activities held, attendance and the requirements behind; per member: the
-    attendance (member id → Tally). One record book per branch."""
-    rows, by_member = [], {}
+    """Per branch: activities held, attendance and the requirements it is behind on (from each
+    branch's record book)."""
+    rows = []
     for branch in branches:
         book = record_book(branch, year, today)
         rows.append(BranchAttendance(branch, len(book.entries), book.tally, book.behind))
-        by_member.update({m.member.pk: m.tally for m in book.members})
-    return rows, by_member
+    return rows

@@ -39,6 +39,7 @@ from jifen.activities.models import (
     LeaveRequest,
     Proposal,
 )
+from jifen.activities.selectors import kinds_scheme
 from jifen.activities.signals import activity_closed
 from jifen.audit.services import log_action
 from jifen.declarations.limits import check_item_limits
@@ -187,7 +188,7 @@ def _check_plan(organisation: Organisation, plan: Plan) -> None:
     if plan.ends_at <= plan.starts_at:
         raise DomainError(_("An activity ends after it begins."), code="ends_before_start")
     year = timezone.localtime(plan.starts_at).year
-    scheme = current_scheme(organisation, year)
+    scheme = kinds_scheme(organisation, year)
     if scheme is None or plan.kind.scheme_id != scheme.pk:
         raise DomainError(
             _("This kind of activity is not in the scheme that applies here that year."),
@@ -211,6 +212,14 @@ def _check_plan(organisation: Organisation, plan: Plan) -> None:
             _("Only a general meeting confirms a quarter, numbered 1 to 4."),
             code="confirms_quarter",
         )
+
+
+def _confirmed_year(start: datetime.datetime, quarter: int | None) -> int | None:
+    """The year of the quarter a general meeting confirms: this year's once the quarter has
+    ended, else last year's (the January meeting confirms the fourth quarter)."""
+    if quarter is None:
+        return None
+    return start.year if start.month > 3 * quarter else start.year - 1
 
 
 def _audience_members(organisation: Organisation, plan: Plan) -> list[Member]:
@@ -295,7 +304,7 @@ def activity_plan(*, actor, organisation: Organisation, plan: Plan) -> Activity:
         audience=plan.audience,
         group=plan.group if plan.audience == Audience.GROUP else None,
         leader=plan.leader,
-        confirms_year=start.year if plan.confirms_quarter else None,
+        confirms_year=_confirmed_year(start, plan.confirms_quarter),
         confirms_quarter=plan.confirms_quarter,
         created_by=actor,
     )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member
 from jifen.orgs.services import MEMBER_FIELDS
-from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
-from jifen.schemes.services import ITEM_FIELDS, SCHEME_FIELDS
+from jifen.schemes.models import ActivityKind, CommendationLevel, GradeLevel, Item, Scheme
+from jifen.schemes.services import ACTIVITY_KIND_FIELDS, ITEM_FIELDS, SCHEME_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -222,3 +222,15 @@ class GradeLevelForm(BootstrapForm):
         required=False,
         help_text=_("A fraction such as 1/3, or a decimal such as 0.1."),
     )
+
+
+class ActivityKindForm(BootstrapForm):
+    """A kind of activity; its items are chosen among the scheme's own."""
+
+    model_fields = (ActivityKind, list(ACTIVITY_KIND_FIELDS))
+    field_order = ACTIVITY_KIND_FIELDS
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("attendance_item", "absence_item", "lead_item"):
+            self.fields[name].queryset = scheme.items.all()

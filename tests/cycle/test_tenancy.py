@@ -6,13 +6,12 @@ import pytest
 
 from jifen.audit.models import AuditEvent
 from jifen.cycle import services
-from jifen.cycle.enums import HandlingMeasure, MeetingKind
+from jifen.cycle.enums import HandlingMeasure
 from jifen.cycle.models import Admonition, MemberGrade, YearResult
 from jifen.errors import NotPermitted
 from jifen.notifications.models import Notification
 from jifen.notifications.services import notification_mark_read
 from tests.conftest import YEAR
-from tests.cycle.conftest import Q1_MEETING
 
 
 @pytest.fixture
@@ -49,13 +48,6 @@ def things(world, cycle):
 
 
 CALLS = {
-    "meeting_record": lambda w, t: services.meeting_record(
-        actor=w.outsider,
-        branch=w.branch,
-        held_on=Q1_MEETING,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[w.member.pk],
-    ),
     "quarter_confirm": lambda w, t: services.quarter_confirm(
         actor=w.outsider, branch=w.branch, year=YEAR, quarter=2, meeting=t["notice"].quarter.meeting
     ),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.activities.selectors import activity_kinds
 from jifen.cycle import selectors as cycle
 from jifen.cycle import services as cycle_services
 from jifen.cycle.enums import ObjectionKind
@@ -35,6 +36,7 @@ def quarters(request, branch_id: int):
         "quarters": selectors.quarter_rows(branch, year),
         "meetings": meetings,
         "confirm_form": ConfirmForm(meetings=meetings),
+        "general_kind": activity_kinds(branch, year).filter(confirms_quarters=True).first(),
     }
     return render(request, "portal/quarters.html", context)
 

@@ -23,7 +23,7 @@ from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.schemes.enums import OrganiserLevel, RequiredFrequency
 from jifen.schemes.models import ActivityKind, Scheme
-from jifen.schemes.selectors import current_scheme
+from jifen.schemes.selectors import current_scheme, pick_scheme, schemes_for_year
 
 # ---------------------------------------------------------------- who sees what
 
@@ -426,7 +426,7 @@ class RecordBook:
 
 def _periods(frequency: str, year: int) -> list[tuple[str, list[int]]]:
     if frequency == RequiredFrequency.MONTHLY:
-        return [(_("%(month)d月") % {"month": m}, [m]) for m in range(1, 13)]
+        return [(_("Month %(month)d") % {"month": m}, [m]) for m in range(1, 13)]
     if frequency == RequiredFrequency.QUARTERLY:
         return [
             (_("Q%(quarter)d") % {"quarter": q}, [3 * q - 2, 3 * q - 1, 3 * q]) for q in range(1, 5)
@@ -440,32 +440,53 @@ def _period_over(year: int, months: list[int], today: datetime.date) -> bool:
     return today >= end
 
 
-def _requirements(branch, year, scheme, held: list[Activity], today) -> list[Requirement]:
+@dataclass(frozen=True)
+class Held:
+    """What a requirement counts of a held activity."""
+
+    kind_code: str
+    organisation_id: int
+    month: int
+
+
+def _requirements(branch, year, kinds, groups, held: list[Held], today) -> list[Requirement]:
     """Each kind that must be held, checked for the branch (or each of its party groups)
     period by period. An activity counts by its kind's code, so a new scheme version counts
     what was held under the one before."""
-    if scheme is None:
-        return []
-    groups = list(Organisation.objects.filter(parent=branch, kind=OrgKind.GROUP, is_active=True))
     requirements = []
-    for kind in scheme.activity_kinds.exclude(required_frequency=RequiredFrequency.NONE):
+    for kind in kinds:
         holders = groups if kind.level == OrganiserLevel.GROUP else [branch]
         for holder in holders:
             mine = [
-                a
-                for a in held
-                if a.kind.code == kind.code
-                and (holder.kind != OrgKind.GROUP or a.organisation_id == holder.pk)
+                h
+                for h in held
+                if h.kind_code == kind.code
+                and (holder.kind != OrgKind.GROUP or h.organisation_id == holder.pk)
             ]
             checks = []
             for label, months in _periods(kind.required_frequency, year):
-                count = sum(1 for a in mine if a.month in months)
+                count = sum(1 for h in mine if h.month in months)
                 met = count >= kind.required_count
                 if not met and not _period_over(year, months, today):
                     met = None
                 checks.append(PeriodCheck(label, count, met))
             requirements.append(Requirement(kind, holder, checks))
     return requirements
+
+
+def _required_kinds(scheme: Scheme | None) -> list[ActivityKind]:
+    if scheme is None:
+        return []
+    return list(scheme.activity_kinds.exclude(required_frequency=RequiredFrequency.NONE))
+
+
+def _groups(branches) -> dict[int, list[Organisation]]:
+    groups = defaultdict(list)
+    for group in Organisation.objects.filter(
+        parent__in=branches, kind=OrgKind.GROUP, is_active=True
+    ).order_by("path"):
+        groups[group.parent_id].append(group)
+    return groups
 
 
 def record_book(branch: Organisation, year: int, today: datetime.date) -> RecordBook:
@@ -494,12 +515,16 @@ def record_book(branch: Organisation, year: int, today: datetime.date) -> Record
         names.get(row.outcome, entry.absent).append(row.member.name)
         members.setdefault(row.member_id, MemberTally(row.member, Tally())).tally.add(row.outcome)
     scheme = current_scheme(branch, year)
+    counted = [Held(a.kind.code, a.organisation_id, a.month) for a in held]
+    requirements = _requirements(
+        branch, year, _required_kinds(scheme), _groups([branch])[branch.pk], counted, today
+    )
     return RecordBook(
         branch=branch,
         year=year,
         scheme=scheme,
         entries=list(by_activity.values()),
-        requirements=_requirements(branch, year, scheme, held, today),
+        requirements=requirements,
         members=sorted(members.values(), key=lambda m: m.member.name),
         tally=total,
     )
@@ -517,10 +542,60 @@ class BranchAttendance:
 
 
 def attendance(branches: list[Organisation], year: int, today: datetime.date):
-    """Per branch: activities held, attendance and the requirements it is behind on (from each
-    branch's record book)."""
+    """Per branch: activities held, attendance, and the requirements it is behind on. Set-based
+    (a fixed number of queries however many branches and members): the outcomes counted by
+    branch and activity, the branches' schemes and their required kinds, the party groups."""
+    outcomes = (
+        Expected.objects.filter(
+            branch__in=branches, activity__year=year, activity__state=ActivityState.CLOSED
+        )
+        .values(
+            "branch_id",
+            "activity_id",
+            "activity__kind__code",
+            "activity__organisation_id",
+            "activity__month",
+            "outcome",
+        )
+        .annotate(count=Count("pk"))
+    )
+    tallies, held = defaultdict(Tally), defaultdict(dict)
+    for row in outcomes:
+        tallies[row["branch_id"]].add(row["outcome"], row["count"])
+        held[row["branch_id"]][row["activity_id"]] = Held(
+            row["activity__kind__code"], row["activity__organisation_id"], row["activity__month"]
+        )
+    ancestors = {pk for branch in branches for pk in branch.ancestor_ids}
+    schemes = list(schemes_for_year(list(ancestors), year))
+    chosen = {branch.pk: pick_scheme(schemes, branch) for branch in branches}
+    kinds = defaultdict(list)
+    for kind in ActivityKind.objects.filter(
+        scheme__in=[s for s in chosen.values() if s], required_frequency__gt=""
+    ):
+        kinds[kind.scheme_id].append(kind)
+    groups = _groups(branches)
     rows = []
     for branch in branches:
-        book = record_book(branch, year, today)
-        rows.append(BranchAttendance(branch, len(book.entries), book.tally, book.behind))
+        scheme = chosen[branch.pk]
+        required = kinds[scheme.pk] if scheme else []
+        mine = list(held[branch.pk].values())
+        book = _requirements(branch, year, required, groups[branch.pk], mine, today)
+        behind = [(r, check) for r in book for check in r.behind]
+        rows.append(BranchAttendance(branch, len(mine), tallies[branch.pk], behind))
     return rows
+
+
+def member_attendance(branch: Organisation, year: int) -> list[MemberTally]:
+    """Each member's attendance at the activities of the year held so far (one query)."""
+    rows = (
+        Expected.objects.filter(
+            branch=branch, activity__year=year, activity__state=ActivityState.CLOSED
+        )
+        .values("member_id", "outcome")
+        .annotate(count=Count("pk"))
+    )
+    tallies = defaultdict(Tally)
+    for row in rows:
+        tallies[row["member_id"]].add(row["outcome"], row["count"])
+    members = Member.objects.filter(pk__in=tallies).order_by("name")
+    return [MemberTally(member, tallies[member.pk]) for member in members]

@@ -9,7 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from jifen.activities.selectors import BranchAttendance, MemberTally, attendance, record_book
+from jifen.activities.selectors import (
+    BranchAttendance,
+    MemberTally,
+    attendance,
+    member_attendance,
+)
 from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
@@ -220,5 +225,5 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
         grade_names=names,
         grades=[GradeRow(g.branch, g.recorded, [g.counts[n] for n in names]) for g in grades],
         attendance=attending,
-        member_attendance=record_book(org, year, today).members if org.is_branch else [],
+        member_attendance=member_attendance(org, year) if org.is_branch else [],
     )

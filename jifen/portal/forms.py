@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jifen.activities.enums import Audience, Outcome
 from jifen.cycle.enums import HandlingMeasure
@@ -283,7 +284,7 @@ class LeaveDecisionForm(BootstrapForm):
     grant = forms.TypedChoiceField(
         label=_("Decision"),
         coerce=lambda value: value == "yes",
-        choices=[("yes", _("Grant")), ("no", _("Refuse"))],
+        choices=[("yes", pgettext_lazy("leave", "Grant")), ("no", _("Refuse"))],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 

@@ -165,7 +165,6 @@ CASES = [
     ),
     Case("portal:object", ANONYMOUS, default=405, kwargs=lambda world: {"pk": 1}),
     Case("portal:quarters", BRANCH_WORKERS, kwargs=_branch),
-    Case("portal:meeting_record", ANONYMOUS, default=405, kwargs=_branch),
     Case("portal:quarter_confirm", ANONYMOUS, default=405, kwargs=_quarter),
     Case("portal:notice_publish", ANONYMOUS, default=405, kwargs=_quarter),
     Case("portal:quarter_lock", ANONYMOUS, default=405, kwargs=_quarter),

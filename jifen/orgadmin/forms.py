@@ -15,7 +15,12 @@ from jifen.schemes.services import ACTIVITY_KIND_FIELDS, ITEM_FIELDS, SCHEME_FIE
 
 
 class DateInput(forms.DateInput):
+    """A date picker with the ISO value a type=date input takes (zh-Hans formats 2026/12/02)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _css_class(widget) -> str:

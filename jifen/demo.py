@@ -96,7 +96,7 @@ def build(year: int, today: datetime.date) -> None:
         actor=users["admin"], organisation=committee, year=year, name=f"{year}年度党员积分细则"
     )
     members = _roster(users, first, second, rng, year)
-    for member in members[:8]:
+    for member in [m for m in members if m.branch_id == first.pk][:8]:
         orgs.member_set_group(actor=users["admin"], member=member, group=group)
     _year_of_work(scheme, members, users, rng, year, today)
     build_activities_demo(first, group, year, users["secretary"], today)

@@ -282,7 +282,8 @@ def _invitation(activity: Activity) -> str:
 @transaction.atomic
 def activity_plan(*, actor, organisation: Organisation, plan: Plan) -> Activity:
     """Plan an activity with the members expected at it, who are notified (in the application
-    and by email). Refused in a month where activities may no longer write."""
+    and by email) unless it is already over. Refused in a month where activities may no longer
+    write."""
     _check_runs(actor, organisation)
     _check_plan(organisation, plan)
     members = _audience_members(organisation, plan)
@@ -311,7 +312,9 @@ def activity_plan(*, actor, organisation: Organisation, plan: Plan) -> Activity:
     Expected.objects.bulk_create(
         Expected(activity=activity, member=m, branch_id=m.branch_id) for m in members
     )
-    _notify_expected(activity, f"activity:{activity.pk}", _invitation(activity))
+    # An activity recorded after it was held invites nobody.
+    if activity.ends_at > timezone.now():
+        _notify_expected(activity, f"activity:{activity.pk}", _invitation(activity))
     log_action(
         "activities.activity.planned",
         actor=actor,

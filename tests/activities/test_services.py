@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jifen.activities import codes, services
 from jifen.activities.enums import (
@@ -81,8 +82,9 @@ def _unchanged(call, error=DomainError):
 def test_planning_expects_the_audience_and_notifies_it_in_the_app_and_by_email(
     world, people, django_capture_on_commit_callbacks
 ):
+    later = timezone.localdate() + datetime.timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
-        activity = plan(world, MARCH_10, members=[world.member, people[0]])
+        activity = plan(world, later, members=[world.member, people[0]])
     assert set(activity.expected.values_list("member__name", flat=True)) == {"张三", "王五"}
     note = Notification.objects.get(user=world.member_user)
     assert activity.title in note.text and note.url.endswith(f"/activities/{activity.pk}/")
@@ -90,6 +92,11 @@ def test_planning_expects_the_audience_and_notifies_it_in_the_app_and_by_email(
         world.member_user.email,
         people[0].user.email,
     } - {""}
+
+
+def test_an_activity_recorded_after_it_was_held_invites_nobody(world):
+    plan(world, MARCH_10)
+    assert not Notification.objects.exists()
 
 
 def test_the_committee_audience_is_the_branchs_committee(world, people):

@@ -499,6 +499,10 @@ class ProposalQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
 
 
+class PointsResultSerializer(serializers.Serializer):
+    results = ItemResult(many=True)
+
+
 class PointsDecisionSerializer(serializers.Serializer):
     ids = _ids()
     approve = serializers.BooleanField()
@@ -532,7 +536,7 @@ class ActivityPointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(filtered(self.get_queryset(), params, lookups))
         return self.get_paginated_response(ProposalSerializer(page, many=True).data)
 
-    @extend_schema(request=PointsDecisionSerializer, responses=ItemResult(many=True))
+    @extend_schema(request=PointsDecisionSerializer, responses=PointsResultSerializer)
     @action(detail=False, methods=["post"])
     def decide(self, request):
         """One decision for many proposed points; each is decided on its own and reported."""
@@ -544,7 +548,7 @@ class ActivityPointsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         results = [_result(outcome) for outcome in outcomes]
         results += [_unknown(pk) for pk in dict.fromkeys(data["ids"]) if pk not in found]
-        return Response(ItemResult(results, many=True).data)
+        return Response(PointsResultSerializer({"results": results}).data)
 
 
 def _result(outcome) -> dict:

@@ -352,7 +352,9 @@ def activity_update(*, actor, activity: Activity, **fields) -> Activity:
         raise DomainError(_("An activity ends after it begins."), code="ends_before_start")
     start = timezone.localtime(activity.starts_at)
     activity.year, activity.month = start.year, start.month
-    _check_months(activity)
+    # The minutes touch no points: they may be written after the month has closed.
+    if set(fields) - {"minutes"}:
+        _check_months(activity)
     activity.save(update_fields=[*fields, "year", "month"])
     log_action(
         "activities.activity.updated",

@@ -501,3 +501,36 @@ def test_the_kind_of_a_general_meeting_in_january_comes_from_last_years_scheme(w
     january = plan(world, datetime.date(YEAR + 1, 1, 8), confirms_quarter=4)
     assert (january.kind, january.confirms_year) == (kind(world), YEAR)
     assert at(datetime.date(YEAR + 1, 1, 8)) == january.starts_at
+
+
+def test_the_tasks_of_activities_are_in_everyones_to_do(world, meeting):
+    """Members: attend or ask for leave; the secretary: leave to decide, activities to close,
+    their points to review (jifen.cycle.selectors.todo_for gathers them)."""
+    from jifen.cycle.selectors import todo_for
+
+    day = MARCH_10 - datetime.timedelta(days=1)
+    assert any("请到场签到" in t.text for t in todo_for(world.member_user, day))
+    services.leave_ask(
+        actor=world.member_user,
+        activity=meeting,
+        reason="出差",
+        now=meeting.starts_at - datetime.timedelta(hours=2),
+    )
+    texts = [t.text for t in todo_for(world.secretary, day)]
+    assert any("条请假申请待审批" in text for text in texts)
+    assert any("等待书记审批" in t.text for t in todo_for(world.member_user, day))
+    after = MARCH_10 + datetime.timedelta(days=1)
+    assert any("请结束活动" in t.text for t in todo_for(world.secretary, after))
+
+
+def test_minutes_are_written_after_the_month_has_closed(world, meeting):
+    _close(world, meeting)
+    _close_month(world, 3, Stage.LOCKED)
+    services.activity_update(actor=world.secretary, activity=meeting, minutes="补记会议记录")
+    meeting.refresh_from_db()
+    assert meeting.minutes == "补记会议记录"
+    error = _unchanged(
+        lambda: services.activity_update(actor=world.secretary, activity=meeting, title="改"),
+        InvalidState,
+    )
+    assert error.code == "activity_closed"

@@ -6,11 +6,14 @@ import datetime
 
 from jifen.activities import codes, services
 from jifen.activities.enums import ProposalStatus
-from jifen.activities.models import CheckIn, Proposal
+from jifen.activities.models import Activity, CheckIn, Proposal
+from jifen.cycle import services as cycle
+from jifen.cycle.enums import QuarterState
+from jifen.cycle.models import Quarter
 from jifen.errors import InvalidState
 from jifen.ledger.enums import Source
 from jifen.ledger.models import Entry
-from tests.activities.helpers import plan
+from tests.activities.helpers import hold, plan
 from tests.concurrency.parallel import run_parallel
 from tests.conftest import YEAR
 from tests.factories import MemberFactory, UserFactory
@@ -88,3 +91,34 @@ def test_points_decided_at_once_twice_are_written_once(world):
 
     assert Proposal.objects.filter(status=ProposalStatus.APPROVED).count() == 4
     assert Entry.objects.filter(source=Source.ACTIVITY).count() == 4
+
+
+def test_a_quarter_confirmed_while_activities_of_its_months_are_planned(world):
+    """Either the confirmation goes first and the plans are refused (the month is confirmed),
+    or a plan goes first and the confirmation is refused (an activity is not closed yet)."""
+    meeting = hold(world, datetime.date(YEAR, 4, 8), quarter=1)
+
+    def confirm():
+        return cycle.quarter_confirm(
+            actor=world.secretary,
+            branch=world.branch,
+            year=YEAR,
+            quarter=1,
+            meeting=meeting,
+            now=meeting.ends_at,
+        )
+
+    def plan_march(n):
+        return lambda: plan(world, MARCH_10, title=f"三月活动{n}")
+
+    outcomes = run_parallel([confirm, *(plan_march(n) for n in range(4))])
+
+    for outcome in outcomes:
+        assert outcome.error is None or isinstance(outcome.error, InvalidState), outcome.error
+    planned = Activity.objects.filter(month=3).count()
+    confirmed = Quarter.objects.filter(state=QuarterState.CONFIRMED).exists()
+    assert confirmed != bool(planned)
+    if confirmed:
+        assert {o.error.code for o in outcomes[1:]} == {"quarter_confirmed"}
+    else:
+        assert outcomes[0].error.code == "activities_open"

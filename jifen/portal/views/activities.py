@@ -187,30 +187,30 @@ def activity_untick(request, pk: int, member_id: int):
     return _back(activity)
 
 
+def _submit(request, activity: Activity, form, call, message: str):
+    """Validate the form, then call the one service with its data; both refusals become the
+    page's error message."""
+    if form.is_valid():
+        run(request, call, message, activity=activity, **form.cleaned_data)
+    else:
+        messages.error(request, form_errors(form))
+    return _back(activity)
+
+
 @login_required
 @require_POST
 def activity_close(request, pk: int):
     activity = _run_activity(request.user, pk)
-    form = MinutesForm(request.POST)
-    if form.is_valid():
-        message = _("The activity is closed; its points go to the committee's review.")
-        run(request, services.activity_close, message, activity=activity, **form.cleaned_data)
-    else:
-        messages.error(request, form_errors(form))
-    return _back(activity)
+    message = _("The activity is closed; its points go to the committee's review.")
+    return _submit(request, activity, MinutesForm(request.POST), services.activity_close, message)
 
 
 @login_required
 @require_POST
 def activity_cancel(request, pk: int):
     activity = _run_activity(request.user, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        message = _("The activity is cancelled; the members are told.")
-        run(request, services.activity_cancel, message, activity=activity, **form.cleaned_data)
-    else:
-        messages.error(request, form_errors(form))
-    return _back(activity)
+    message = _("The activity is cancelled; the members are told.")
+    return _submit(request, activity, ReasonForm(request.POST), services.activity_cancel, message)
 
 
 @login_required
@@ -218,27 +218,19 @@ def activity_cancel(request, pk: int):
 def activity_edit(request, pk: int):
     activity = _run_activity(request.user, pk)
     form_class = MinutesForm if activity.state == ActivityState.CLOSED else ActivityEditForm
-    form = form_class(request.POST)
-    if form.is_valid():
-        message = _("The activity is saved.")
-        run(request, services.activity_update, message, activity=activity, **form.cleaned_data)
-    else:
-        messages.error(request, form_errors(form))
-    return _back(activity)
+    message = _("The activity is saved.")
+    return _submit(request, activity, form_class(request.POST), services.activity_update, message)
 
 
 @login_required
 @require_POST
 def activity_correct(request, pk: int):
     activity = _run_activity(request.user, pk)
-    members = Member.objects.filter(activities_expected__activity=activity)
-    form = CorrectionForm(request.POST, members=members)
-    if form.is_valid():
-        message = _("The attendance is corrected; its points go to the committee's review.")
-        run(request, services.attendance_correct, message, activity=activity, **form.cleaned_data)
-    else:
-        messages.error(request, form_errors(form))
-    return _back(activity)
+    form = CorrectionForm(
+        request.POST, members=Member.objects.filter(activities_expected__activity=activity)
+    )
+    message = _("The attendance is corrected; its points go to the committee's review.")
+    return _submit(request, activity, form, services.attendance_correct, message)
 
 
 @login_required

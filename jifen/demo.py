@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from jifen.activities.demo import build_activities_demo
 from jifen.cycle.demo import build_cycle_demo
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
@@ -78,7 +79,9 @@ def build(year: int, today: datetime.date) -> None:
     second = orgs.organisation_create(
         actor=root, name="后勤第二党支部", kind=OrgKind.BRANCH, parent=general
     )
-    orgs.organisation_create(actor=root, name="第一党小组", kind=OrgKind.GROUP, parent=first)
+    group = orgs.organisation_create(
+        actor=root, name="第一党小组", kind=OrgKind.GROUP, parent=first
+    )
     users = {hint.username: _user(hint.username) for hint in HINTS}
     for username, org, kind in [
         ("admin", committee, RoleKind.ADMIN),
@@ -93,7 +96,10 @@ def build(year: int, today: datetime.date) -> None:
         actor=users["admin"], organisation=committee, year=year, name=f"{year}年度党员积分细则"
     )
     members = _roster(users, first, second, rng, year)
+    for member in [m for m in members if m.branch_id == first.pk][:8]:
+        orgs.member_set_group(actor=users["admin"], member=member, group=group)
     _year_of_work(scheme, members, users, rng, year, today)
+    build_activities_demo(first, group, year, users["secretary"], today)
     build_cycle_demo(first, year, users["secretary"], users["reviewer"], today=today)
     build_cycle_demo(second, year, users["secretary2"], users["reviewer"], today=today)
 
@@ -164,16 +170,6 @@ def _year_of_work(scheme, members, users, rng, year, today):
                         declaration=declaration,
                         decision=Decision.APPROVE,
                     )
-            if month < today.month and rng.random() < 0.08:
-                declarations.committee_record(
-                    actor=_reviewer_for(member, users),
-                    member=member,
-                    year=year,
-                    month=month,
-                    item=items["D01"],
-                    points=Decimal(2),
-                    reason="无故缺席支部党员大会",
-                )
     _commendation_and_veto(items, scheme, members, users, year)
 
 

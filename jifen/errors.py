@@ -40,3 +40,12 @@ class RowsRefused(DomainError):
     def __init__(self, errors: dict[int, str]):
         self.errors = errors
         super().__init__("; ".join(str(message) for message in errors.values()))
+
+
+def http_status(error: DomainError) -> int:
+    """The HTTP status a refusal answers with, on pages and in the API alike."""
+    if isinstance(error, NotPermitted):
+        return 403
+    if isinstance(error, InvalidState | LimitExceeded):
+        return 409
+    return 400

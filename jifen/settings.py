@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "jifen.schemes",
     "jifen.ledger",
     "jifen.scoring",
+    "jifen.notifications",
     "jifen.declarations",
+    "jifen.activities",
     "jifen.cycle",
     "jifen.web",
     "jifen.exchange",
@@ -235,6 +237,11 @@ REST_FRAMEWORK = {
 # API tokens expire after this many days unless created with a shorter or longer lifetime
 # (at most jifen.api.services.MAX_LIFETIME_DAYS); a password change revokes them all.
 JIFEN_API_TOKEN_DAYS = envint("JIFEN_API_TOKEN_DAYS", 90)
+# Members may check in to an activity by phone from this many minutes before it begins until it
+# ends (jifen/activities/codes.py); a member who types a wrong code this many times within ten
+# minutes waits for the rest of them.
+JIFEN_CHECKIN_OPENS_MINUTES = envint("JIFEN_CHECKIN_OPENS_MINUTES", 30)
+JIFEN_CHECKIN_CODE_ATTEMPTS = envint("JIFEN_CHECKIN_CODE_ATTEMPTS", 5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "jifen API",
     "DESCRIPTION": "党员积分制管理 — declarations, reviews, scores, the quarterly cycle, notices.",
@@ -254,9 +261,12 @@ SPECTACULAR_SETTINGS = {
         "MemberCategoryEnum": "jifen.orgs.enums.MemberCategory",
         "OrgKindEnum": "jifen.orgs.enums.OrgKind",
         "MemberStateEnum": "jifen.orgs.enums.MemberState",
-        "MeetingKindEnum": "jifen.cycle.enums.MeetingKind",
         "ObjectionKindEnum": "jifen.cycle.enums.ObjectionKind",
         "QuarterStateEnum": "jifen.cycle.enums.QuarterState",
         "YearStateEnum": "jifen.cycle.enums.YearState",
+        "ActivityStateEnum": "jifen.activities.enums.ActivityState",
+        "LeaveStatusEnum": "jifen.activities.enums.LeaveStatus",
+        "ProposalStatusEnum": "jifen.activities.enums.ProposalStatus",
+        "OutcomeEnum": "jifen.activities.enums.Outcome",
     },
 }

@@ -10,15 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jifen.errors import DomainError, InvalidState, LimitExceeded, NotPermitted
-
-# Most specific first: NotPermitted and the others are DomainErrors too.
-_DOMAIN_STATUSES = (
-    (NotPermitted, 403),
-    (InvalidState, 409),
-    (LimitExceeded, 409),
-    (DomainError, 400),
-)
+from jifen.errors import DomainError, http_status
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -40,8 +32,7 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        status = next(code for cls, code in _DOMAIN_STATUSES if isinstance(exc, cls))
-        return Response(error_body(exc.code, exc.message), status=status)
+        return Response(error_body(exc.code, exc.message), status=http_status(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from jifen.api.endpoints import (
+    activities,
     committee,
     cycle,
     declarations,
@@ -35,7 +36,10 @@ router.register("vetoes", committee.VetoViewSet, basename="veto")
 router.register("organisations", roster.OrganisationViewSet, basename="organisation")
 router.register("members", roster.MemberViewSet, basename="member")
 router.register("schemes", schemes.SchemeViewSet, basename="scheme")
-router.register("meetings", cycle.MeetingViewSet, basename="meeting")
+router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("record-books", activities.RecordBookViewSet, basename="record-book")
+router.register("leave-requests", activities.LeaveViewSet, basename="leave-request")
+router.register("activity-points", activities.ActivityPointsViewSet, basename="activity-point")
 router.register("quarters", cycle.QuarterViewSet, basename="quarter")
 router.register("objections", cycle.ObjectionViewSet, basename="objection")
 router.register("years", cycle.YearResultViewSet, basename="year")

@@ -4,7 +4,6 @@ from jifen.admin_readonly import ReadOnlyAdmin
 from jifen.cycle import models
 
 for model in (
-    models.Meeting,
     models.Quarter,
     models.RegisterRow,
     models.Notice,
@@ -14,6 +13,5 @@ for model in (
     models.MemberGrade,
     models.Admonition,
     models.UnqualifiedHandling,
-    models.Notification,
 ):
     admin.site.register(model, ReadOnlyAdmin)

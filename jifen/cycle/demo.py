@@ -8,11 +8,10 @@ import datetime
 
 from django.utils import timezone
 
+from jifen.activities.demo import hold_general_meeting
 from jifen.cycle import selectors, services
 from jifen.cycle.dates import nth_working_day, quarter_end
-from jifen.cycle.enums import MeetingKind
 from jifen.cycle.models import Notice, Quarter
-from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Organisation
 from jifen.schemes.enums import Frequency, ItemCategory
 from jifen.schemes.selectors import current_scheme
@@ -45,22 +44,16 @@ def build_cycle_demo(
 
 def _post_quarter(branch, year, number, secretary, today) -> Notice | None:
     held_on = nth_working_day(quarter_end(year, number) + datetime.timedelta(days=8), 1)
-    attendees = branch.members.filter(state=MemberState.ACTIVE).values_list("pk", flat=True)
     if held_on > today or selectors.declarations_waiting(branch, year, number).exists():
         return None
-    meeting = services.meeting_record(
+    meeting = hold_general_meeting(branch, year, number, secretary, held_on, today)
+    services.quarter_confirm(
         actor=secretary,
         branch=branch,
-        held_on=held_on,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=list(attendees),
-        minutes=f"支部党员大会审议{year}年第{number}季度党员积分，无异议通过。",
         year=year,
         quarter=number,
-        today=today,
-    )
-    services.quarter_confirm(
-        actor=secretary, branch=branch, year=year, quarter=number, meeting=meeting
+        meeting=meeting,
+        now=meeting.ends_at,
     )
     # The last quarter is posted today so that the public page has a notice that is open.
     posted_on = today if number == 3 else held_on

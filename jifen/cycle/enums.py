@@ -9,11 +9,6 @@ class QuarterState(models.TextChoices):
     LOCKED = "locked", _("Locked")
 
 
-class MeetingKind(models.TextChoices):
-    GENERAL_MEETING = "general_meeting", _("General meeting of the branch")
-    COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting")
-
-
 class ObjectionKind(models.TextChoices):
     OBJECTION = "objection", _("Objection (during the notice)")
     APPEAL = "appeal", _("Appeal (to the parent organisation)")

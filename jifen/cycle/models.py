@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from jifen.cycle.dates import quarter_months
 from jifen.cycle.enums import (
     HandlingMeasure,
-    MeetingKind,
     ObjectionKind,
     ObjectionStatus,
     QuarterState,
@@ -14,36 +13,6 @@ from jifen.cycle.enums import (
 from jifen.schemes.models import POINTS
 
 QUARTER_NUMBERS = models.Q(number__gte=1, number__lte=4)
-
-
-class Meeting(models.Model):
-    """A branch meeting as recorded by its committee; a general meeting (党员大会) confirms
-    quarters and hears the answers given to objections since the previous one."""
-
-    branch = models.ForeignKey(
-        "orgs.Organisation", models.PROTECT, related_name="meetings", verbose_name=_("branch")
-    )
-    held_on = models.DateField(_("held on"))
-    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
-    attendees = models.ManyToManyField(
-        "orgs.Member", related_name="meetings_attended", verbose_name=_("attendees")
-    )
-    absent_note = models.TextField(_("absent members and reasons"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-        ordering = ["branch_id", "-held_on", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.branch} {self.get_kind_display()} {self.held_on}"
 
 
 class Quarter(models.Model):
@@ -58,7 +27,7 @@ class Quarter(models.Model):
         _("state"), max_length=20, choices=QuarterState.choices, default=QuarterState.OPEN
     )
     meeting = models.ForeignKey(
-        Meeting,
+        "activities.Activity",
         models.PROTECT,
         null=True,
         blank=True,
@@ -222,7 +191,7 @@ class Objection(models.Model):
         verbose_name=_("correcting entry"),
     )
     reported_at = models.ForeignKey(
-        Meeting,
+        "activities.Activity",
         models.PROTECT,
         null=True,
         blank=True,
@@ -401,25 +370,3 @@ class UnqualifiedHandling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_grade.member} {self.get_measure_display()}"
-
-
-class Notification(models.Model):
-    """A reminder for one user; `key` names what it is about, so a reminder is made once."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="unique_notification_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.text

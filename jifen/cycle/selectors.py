@@ -7,7 +7,6 @@ user may see the branch (jifen.orgs.rules). What anyone may read without logging
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -15,14 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jifen.activities import selectors as activities
+from jifen.activities.enums import ActivityState
+from jifen.activities.models import Activity
 from jifen.cycle.dates import quarter_end, quarter_months, quarter_of
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState, YearState
 from jifen.cycle.models import (
-    Meeting,
     MemberGrade,
     Notice,
     NoticeRow,
-    Notification,
     Objection,
     Quarter,
     RegisterRow,
@@ -32,6 +32,8 @@ from jifen.cycle.models import (
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger.models import Anchor
+from jifen.notifications.todos import Todo
+from jifen.notifications.todos import todo as _todo
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import BRANCH_WORK
@@ -80,9 +82,15 @@ def register_rows(quarter: Quarter) -> QuerySet[RegisterRow]:
     return quarter.register_rows.select_related("member")
 
 
-def branch_meetings(branch: Organisation, year: int | None = None) -> QuerySet[Meeting]:
-    meetings = Meeting.objects.filter(branch=branch).prefetch_related("attendees")
-    return meetings.filter(held_on__year=year) if year else meetings
+def general_meetings(branch: Organisation, year: int | None = None) -> QuerySet[Activity]:
+    """The branch's general meetings (activities of a kind that confirms quarters), newest
+    first; cancelled ones left out."""
+    meetings = (
+        Activity.objects.filter(organisation=branch, kind__confirms_quarters=True)
+        .exclude(state=ActivityState.CANCELLED)
+        .select_related("kind")
+    )
+    return meetings.filter(year=year) if year else meetings
 
 
 # ---------------------------------------------------------------- notices
@@ -238,29 +246,7 @@ def users_to_remind():
     )
 
 
-def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
-    notifications = Notification.objects.filter(user=user)
-    return notifications.filter(read_at__isnull=True) if unread_only else notifications
-
-
 # ---------------------------------------------------------------- what to do
-
-
-@dataclass(frozen=True)
-class Todo:
-    """One task and the page where it is done. `key` names it for deduplication; an overdue
-    task has its own key, so that it is reminded once more when it becomes overdue."""
-
-    key: str
-    text: str
-    url: str
-    due: datetime.date | None = None
-    overdue: bool = False
-
-
-def _todo(key: str, text: str, url: str, due: datetime.date | None, today) -> Todo:
-    overdue = due is not None and today > due
-    return Todo(f"{key}:{'overdue' if overdue else 'due'}", text, url, due, overdue)
 
 
 def _branch_url(name: str, branch: Organisation, *args) -> str:
@@ -332,7 +318,12 @@ def _branch_objection_todos(branch: Organisation, today: datetime.date) -> list[
 def _ready_to_confirm(branch: Organisation, year: int, number: int, today) -> bool:
     if quarter_end(year, number) >= today or current_scheme(branch, year) is None:
         return False
-    return not declarations_waiting(branch, year, number).exists()
+    months = quarter_months(number)
+    return not (
+        declarations_waiting(branch, year, number).exists()
+        or activities.unfinished(branch, year, months).exists()
+        or activities.points_waiting(branch, year, months).exists()
+    )
 
 
 def _ready_to_lock(quarter: Quarter, today: datetime.date) -> bool:
@@ -439,8 +430,15 @@ def _reviewer_todos(user, today: datetime.date) -> list[Todo]:
 
 def todo_for(user, today: datetime.date | None = None) -> list[Todo]:
     """What the user has to do now: as a member, as committee or secretary of branches, and
-    as reviewer of a parent organisation. Overdue tasks are marked."""
+    as reviewer of a parent organisation, the activities' tasks included (attend or ask for
+    leave, leave to decide, activities to close, their points to review). Overdue tasks are
+    marked."""
     today = today or timezone.localdate()
     if not user.is_authenticated:
         return []
-    return _member_todos(user, today) + _branch_todos(user, today) + _reviewer_todos(user, today)
+    return (
+        _member_todos(user, today)
+        + _branch_todos(user, today)
+        + _reviewer_todos(user, today)
+        + activities.todos_for(user, today)
+    )

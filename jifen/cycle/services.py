@@ -9,18 +9,18 @@ and periods come from the scoring scheme of the branch and year.
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jifen.activities import selectors as activities
+from jifen.activities.enums import ActivityState
+from jifen.activities.models import Activity
 from jifen.audit.services import log_action
 from jifen.cycle import selectors
-from jifen.cycle.dates import nth_working_day, quarter_end, working_days_after
+from jifen.cycle.dates import nth_working_day, quarter_end, quarter_months, working_days_after
 from jifen.cycle.enums import (
     HandlingMeasure,
-    MeetingKind,
     ObjectionKind,
     ObjectionStatus,
     QuarterState,
@@ -28,11 +28,9 @@ from jifen.cycle.enums import (
 )
 from jifen.cycle.models import (
     Admonition,
-    Meeting,
     MemberGrade,
     Notice,
     NoticeRow,
-    Notification,
     Objection,
     Quarter,
     RegisterRow,
@@ -48,6 +46,7 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.ledger.models import Entry
 from jifen.ledger.selectors import entries_seen
+from jifen.notifications.services import notify
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
 from jifen.schemes.models import Item, Scheme
@@ -91,83 +90,34 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-# ---------------------------------------------------------------- meetings
+# ---------------------------------------------------------------- general meetings
 
 
-def _attendees(branch: Organisation, attendee_ids) -> list[Member]:
-    ids = set(attendee_ids)
-    members = list(Member.objects.filter(pk__in=ids, branch=branch))
-    if not ids:
-        raise DomainError(_("Name the members who attended."), code="attendees_required")
-    if len(members) != len(ids):
-        raise NotPermitted(
-            _("Only members of this branch can be recorded as attending."), code="other_branch"
-        )
-    return members
-
-
-def _report_answers(meeting: Meeting) -> int:
+def _report_answers(meeting: Activity) -> int:
     """A general meeting hears every answer given before it and not yet reported (reading.md);
-    a meeting recorded late does not claim answers given after it was held."""
-    given = selectors.answers_to_report(meeting.branch).filter(
-        answered_at__date__lte=meeting.held_on
-    )
-    # reported_at is checked again as each row is updated: two meetings recorded at once do
+    a meeting closed late does not claim answers given after it was held."""
+    held_on = timezone.localtime(meeting.starts_at).date()
+    given = selectors.answers_to_report(meeting.organisation).filter(answered_at__date__lte=held_on)
+    # reported_at is checked again as each row is updated: two meetings closed at once do
     # not both claim one answer.
     return Objection.objects.filter(pk__in=given.values("pk"), reported_at__isnull=True).update(
         reported_at=meeting
     )
 
 
-@transaction.atomic
-def meeting_record(
-    *,
-    actor,
-    branch: Organisation,
-    held_on: datetime.date,
-    kind: str,
-    attendee_ids,
-    minutes: str = "",
-    year: int | None = None,
-    quarter: int | None = None,
-    absent_note: str = "",
-    today: datetime.date | None = None,
-) -> Meeting:
-    """Record a branch meeting. A general meeting also marks the objection answers given since
-    the previous one as reported to it."""
-    _check_branch_work(actor, branch)
-    if kind not in MeetingKind.values:
-        raise DomainError(_("Choose the kind of meeting."))
-    if held_on > _today(today):
-        raise DomainError(_("A meeting is recorded after it has been held."))
-    if quarter is not None:
-        _check_quarter_number(quarter)
-        if year is None:
-            raise DomainError(_("Give the year of the quarter."))
-    members = _attendees(branch, attendee_ids)
-    meeting = Meeting.objects.create(
-        branch=branch,
-        held_on=held_on,
-        kind=kind,
-        year=year,
-        quarter=quarter,
-        absent_note=absent_note,
-        minutes=minutes,
-        recorded_by=actor,
-    )
-    meeting.attendees.set(members)
-    reported = _report_answers(meeting) if kind == MeetingKind.GENERAL_MEETING else 0
-    log_action(
-        "cycle.meeting.recorded",
-        actor=actor,
-        obj=meeting,
-        organisation=branch,
-        kind=kind,
-        held_on=held_on.isoformat(),
-        attendees=len(members),
-        answers_reported=reported,
-    )
-    return meeting
+def general_meeting_closed(sender, activity: Activity, **kwargs) -> None:
+    """When a branch's general meeting is closed (its attendance final), the answers given to
+    objections before it are marked as reported to it (connected in apps.py)."""
+    if activity.kind.confirms_quarters and activity.organisation.is_branch:
+        reported = _report_answers(activity)
+        if reported:
+            log_action(
+                "cycle.answers.reported",
+                actor=activity.closed_by,
+                obj=activity,
+                organisation=activity.organisation,
+                answers_reported=reported,
+            )
 
 
 # ---------------------------------------------------------------- quarters
@@ -180,15 +130,42 @@ def _check_reviews_done(branch: Organisation, year: int, number: int) -> None:
             _("%(count)d declarations of this quarter still wait for review.") % {"count": waiting},
             code="reviews_pending",
         )
+    months = quarter_months(number)
+    open_activities = activities.unfinished(branch, year, months)
+    if open_activities.exists():
+        raise InvalidState(
+            _("Activities of this quarter are not closed yet: %(titles)s.")
+            % {"titles": "、".join(a.title for a in open_activities[:5])},
+            code="activities_open",
+        )
+    points = activities.points_waiting(branch, year, months).count()
+    if points:
+        raise InvalidState(
+            _("%(count)d points from activities of this quarter still wait for review.")
+            % {"count": points},
+            code="reviews_pending",
+        )
 
 
-def _check_confirming_meeting(meeting: Meeting, branch: Organisation, year: int, number: int):
-    if meeting.branch_id != branch.pk or meeting.kind != MeetingKind.GENERAL_MEETING:
+def _check_confirming_meeting(
+    meeting: Activity, branch: Organisation, year: int, number: int, now
+) -> None:
+    if (
+        meeting.organisation_id != branch.pk
+        or not meeting.kind.confirms_quarters
+        or meeting.state == ActivityState.CANCELLED
+    ):
         raise DomainError(
             _("A quarter is confirmed by a general meeting of its own branch."),
             code="wrong_meeting",
         )
-    if meeting.held_on <= quarter_end(year, number):
+    if meeting.starts_at > now:
+        raise DomainError(
+            _("The general meeting confirms the quarter once it has begun (%(start)s).")
+            % {"start": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")},
+            code="meeting_not_held",
+        )
+    if timezone.localtime(meeting.starts_at).date() <= quarter_end(year, number):
         raise DomainError(
             _("The general meeting must be held after the quarter has ended."),
             code="meeting_too_early",
@@ -222,7 +199,13 @@ def _register_rows(quarter: Quarter) -> list[RegisterRow]:
 
 @transaction.atomic
 def quarter_confirm(
-    *, actor, branch: Organisation, year: int, quarter: int, meeting: Meeting
+    *,
+    actor,
+    branch: Organisation,
+    year: int,
+    quarter: int,
+    meeting: Activity,
+    now: datetime.datetime | None = None,
 ) -> Quarter:
     """The general meeting confirms the quarter; the 《党员积分登记表》 rows are filled from the
     archive as it stands now."""
@@ -230,7 +213,7 @@ def quarter_confirm(
     row = _quarter_for_update(branch, year, quarter)
     if row.state != QuarterState.OPEN:
         raise InvalidState(_("This quarter has already been confirmed."), code="already_confirmed")
-    _check_confirming_meeting(meeting, branch, year, quarter)
+    _check_confirming_meeting(meeting, branch, year, quarter, now or timezone.now())
     # Taken before the reviews are counted: no declaration or record of these months can be
     # written between the count and the register.
     held = periods.take(branch, year, row.months)
@@ -990,48 +973,11 @@ def unqualified_handling_record(
 # ---------------------------------------------------------------- reminders
 
 
-def _email(user, todos) -> None:
-    lines = "\n".join(f"- {todo.text}" for todo in todos)
-    send_mail(
-        _("Your tasks in jifen"),
-        lines,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
-        fail_silently=False,
-    )
-
-
 @transaction.atomic
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Turn everyone's open tasks into notifications, each once (by its key), and email the
-    new ones to users with an address after the transaction commits. Returns how many were
-    made."""
+    """Turn everyone's open tasks into notifications, each once (by its key), emailed to users
+    with an address. Returns how many were made."""
     today = _today(today)
-    made = 0
-    for user in selectors.users_to_remind():
-        fresh = [todo for todo in selectors.todo_for(user, today) if _notify(user, todo)]
-        made += len(fresh)
-        if fresh and user.email:
-            # robust: one unreachable mailbox must not keep the others from their mail.
-            transaction.on_commit(lambda user=user, fresh=fresh: _email(user, fresh), robust=True)
-    return made
-
-
-def _notify(user, todo) -> bool:
-    notification, created = Notification.objects.get_or_create(
-        user=user, key=todo.key, defaults={"text": todo.text[:300], "url": todo.url}
+    return sum(
+        notify(user, selectors.todo_for(user, today)) for user in selectors.users_to_remind()
     )
-    if created:
-        log_action("cycle.notification.created", actor=None, obj=notification, key=todo.key)
-    return created
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, notification: Notification) -> Notification:
-    if notification.user_id != actor.pk:
-        raise NotPermitted()
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-        log_action("cycle.notification.read", actor=actor, obj=notification)
-    return notification

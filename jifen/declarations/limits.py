@@ -47,13 +47,15 @@ def check_item_limits(
     month: int,
     points: Decimal,
     count_pending: bool = True,
+    pending_elsewhere: list[tuple[int, Decimal]] = (),
 ) -> None:
     """Raise LimitExceeded when one more use of `item` would break its frequency or annual cap.
 
     The caller holds the member's row (ledger.services.lock_member), so that what is counted
     here cannot grow before the caller writes. A new declaration or record counts the pending
     declarations too; the decision on one (`count_pending=False`) counts what the archive
-    holds, this declaration being the one more use."""
+    holds, this declaration being the one more use. `pending_elsewhere` are other uses still
+    waiting for a decision, as (month, points): an activity's proposed points."""
     live = Entry.objects.filter(
         reverses__isnull=True, reversal__isnull=True, **_same_item(member, item, year)
     )
@@ -62,7 +64,9 @@ def check_item_limits(
         pending = pending.none()
     months = period_months(item.frequency, month)
     if months and (
-        live.filter(month__in=months).exists() or pending.filter(month__in=months).exists()
+        live.filter(month__in=months).exists()
+        or pending.filter(month__in=months).exists()
+        or any(used_month in months for used_month, _points in pending_elsewhere)
     ):
         raise LimitExceeded(
             _(
@@ -76,6 +80,7 @@ def check_item_limits(
         return
     used = abs(live.aggregate(total=Sum("points"))["total"] or 0)
     used += pending.aggregate(total=Sum("points"))["total"] or 0
+    used += sum((abs(points) for _month, points in pending_elsewhere), Decimal(0))
     if used + points > item.annual_cap:
         raise LimitExceeded(
             _(

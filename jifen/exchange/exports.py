@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from jifen.activities.selectors import record_book
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import conf, rows, selectors
 from jifen.exchange.cells import clean, printable
@@ -252,9 +253,59 @@ class YearReportSource(Source):
         )
 
 
+class RecordBookSource(Source):
+    """The 三会一课 record book (台账) of a branch and year, as printed: whether each required
+    frequency was met, every activity held with its attendance, leave and minutes, and each
+    member's attendance."""
+
+    name = "record_book"
+    verbose_name = gettext_lazy("Record book of organisational life")
+    formats = (Format.XLSX, Format.PDF)
+    template = "exchange/pdf/record_book.html"
+    signatures = True
+    meeting_date = None
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        self.branch = _branch(actor, params)
+        self.book = record_book(self.branch, self.year, timezone.localdate())
+
+    def title(self) -> str:
+        return _("Record book of organisational life, %(branch)s, %(year)d") % {
+            "branch": self.branch.name,
+            "year": self.year,
+        }
+
+    def size(self) -> int:
+        return len(self.book.entries) + len(self.book.members) + len(self.book.requirements)
+
+    def sheets(self):
+        book = self.book
+        yield Sheet(
+            _("Required frequencies"),
+            rows.frequency_header(),
+            rows.frequency_rows(book.requirements),
+        )
+        yield Sheet(
+            _("Activities held"), rows.book_activity_header(), rows.book_activity_rows(book)
+        )
+        yield Sheet(
+            _("Attendance of members"),
+            rows.member_attendance_header(),
+            rows.member_attendance_rows(book),
+        )
+
+
 SOURCES = {
     source.name: source
-    for source in (RosterSource, LedgerSource, RegisterSource, NoticeSource, YearReportSource)
+    for source in (
+        RosterSource,
+        LedgerSource,
+        RegisterSource,
+        NoticeSource,
+        YearReportSource,
+        RecordBookSource,
+    )
 }
 
 

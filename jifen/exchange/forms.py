@@ -51,6 +51,7 @@ class ExportForm(forms.Form):
         "register": ("year", "quarter", "layout", "format"),
         "notice": ("year", "quarter"),
         "year_report": ("year", "format"),
+        "record_book": ("year", "format"),
     }
 
     def __init__(self, *args, source_name: str, formats, **kwargs):

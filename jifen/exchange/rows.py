@@ -1,5 +1,6 @@
 """The headers and rows of each export, as plain values; the renderers turn them into files."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.exchange.importers import ROSTER_COLUMNS
@@ -161,3 +162,88 @@ def _admonition(admonition) -> str:
         "on": admonition.talked_on.isoformat(),
         "by": admonition.deadline.isoformat(),
     }
+
+
+# The record book of organisational life (台账), from jifen.activities.selectors.record_book.
+
+
+def _met(check) -> str:
+    if check.met is None:
+        return _("not yet")
+    return _("met") if check.met else _("not met")
+
+
+def frequency_header() -> list[str]:
+    return [_("Kind"), _("Held by"), _("Required"), _("Period"), _("Held"), _("Met")]
+
+
+def frequency_rows(requirements):
+    for requirement in requirements:
+        for check in requirement.checks:
+            yield [
+                requirement.kind.name,
+                requirement.holder.name,
+                requirement.kind.get_required_frequency_display(),
+                check.label,
+                check.held,
+                _met(check),
+            ]
+
+
+def book_activity_header() -> list[str]:
+    return [
+        _("Date"),
+        _("Kind"),
+        _("Held by"),
+        _("Title"),
+        _("Place"),
+        _("Expected"),
+        _("Attended"),
+        _("On leave"),
+        _("Absent"),
+        _("Attendance rate (%)"),
+        _("Members on leave"),
+        _("Members absent without leave"),
+        _("Minutes"),
+    ]
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def book_activity_rows(book):
+    for entry in book.entries:
+        activity, tally = entry.activity, entry.tally
+        yield [
+            _local(activity.starts_at),
+            activity.kind.name,
+            activity.organisation.name,
+            activity.title,
+            activity.place,
+            tally.expected,
+            tally.attended,
+            tally.leave,
+            tally.absent,
+            tally.rate,
+            "、".join(entry.leave),
+            "、".join(entry.absent),
+            activity.minutes,
+        ]
+
+
+def member_attendance_header() -> list[str]:
+    return [
+        _("Name"),
+        _("Expected"),
+        _("Attended"),
+        _("On leave"),
+        _("Absent"),
+        _("Attendance rate (%)"),
+    ]
+
+
+def member_attendance_rows(book):
+    for line in [*book.members, None]:
+        name, tally = (line.member.name, line.tally) if line else (_("Branch"), book.tally)
+        yield [name, tally.expected, tally.attended, tally.leave, tally.absent, tally.rate]

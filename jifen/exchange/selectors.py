@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.cycle import selectors as cycle
@@ -119,7 +120,8 @@ def register(branch: Organisation, period: Period) -> Register:
     ordered = sorted(lines.values(), key=lambda ln: (ln.rank is None, ln.rank or 0, ln.member.name))
     meeting = quarters[-1].meeting if period.quarter else None
     anchors = _anchors(branch, period, quarters)
-    return Register(period, ordered, meeting.held_on if meeting else None, anchors)
+    held_on = timezone.localtime(meeting.starts_at).date() if meeting else None
+    return Register(period, ordered, held_on, anchors)
 
 
 def _anchors(branch, period: Period, quarters: list[Quarter]) -> list[tuple[str, Anchor]]:

@@ -24,7 +24,7 @@ from jifen.orgs.validators import id_number_check_code
 from jifen.schemes.models import Scheme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report")
+BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report", "record_book")
 MEMBER_EXPORTS = ("ledger", "register")
 
 

@@ -9,6 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
+from jifen.activities.selectors import (
+    BranchAttendance,
+    MemberTally,
+    attendance,
+    member_attendance,
+)
 from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
@@ -99,6 +105,10 @@ class Dashboard:
     progress: list[MonthProgress]
     grade_names: list[str]
     grades: list[GradeRow]
+    # Organisational life: per branch (activities held, attendance, requirements behind) and,
+    # on a branch's dashboard, per member.
+    attendance: list[BranchAttendance] = field(default_factory=list)
+    member_attendance: list[MemberTally] = field(default_factory=list)
 
 
 def histogram(scores: list[Decimal]) -> list[tuple[str, int]]:
@@ -202,6 +212,7 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
     last_month = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     grades = grades_per_branch(results, year)
     names = _grade_names(scheme, grades)
+    attending = attendance(branches, year, today)
     return Dashboard(
         organisation=org,
         year=year,
@@ -213,4 +224,6 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
         progress=declaration_progress(branches, year, scheme, today),
         grade_names=names,
         grades=[GradeRow(g.branch, g.recorded, [g.counts[n] for n in names]) for g in grades],
+        attendance=attending,
+        member_attendance=member_attendance(org, year) if org.is_branch else [],
     )

@@ -6,6 +6,7 @@ class Source(models.TextChoices):
     DECLARATION = "declaration", _("Member's declaration")
     COMMITTEE = "committee", _("Branch committee")
     MEETING = "meeting", _("General meeting")
+    ACTIVITY = "activity", _("Attendance of an activity")
     COMMENDATION = "commendation", _("Approved commendation")
     OBJECTION = "objection", _("Accepted objection")
     APPEAL = "appeal", _("Appeal decision")

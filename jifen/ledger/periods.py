@@ -27,6 +27,7 @@ LAST_STAGE = {
     Source.DECLARATION: Stage.OPEN,
     Source.COMMITTEE: Stage.OPEN,
     Source.MEETING: Stage.OPEN,
+    Source.ACTIVITY: Stage.OPEN,
     Source.OBJECTION: Stage.CONFIRMED,
     Source.APPEAL: Stage.LOCKED,
     Source.COMMENDATION: Stage.LOCKED,

@@ -10,12 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member
 from jifen.orgs.services import MEMBER_FIELDS
-from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
-from jifen.schemes.services import ITEM_FIELDS, SCHEME_FIELDS
+from jifen.schemes.models import ActivityKind, CommendationLevel, GradeLevel, Item, Scheme
+from jifen.schemes.services import ACTIVITY_KIND_FIELDS, ITEM_FIELDS, SCHEME_FIELDS
 
 
 class DateInput(forms.DateInput):
+    """A date picker with the ISO value a type=date input takes (zh-Hans formats 2026/12/02)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _css_class(widget) -> str:
@@ -222,3 +227,15 @@ class GradeLevelForm(BootstrapForm):
         required=False,
         help_text=_("A fraction such as 1/3, or a decimal such as 0.1."),
     )
+
+
+class ActivityKindForm(BootstrapForm):
+    """A kind of activity; its items are chosen among the scheme's own."""
+
+    model_fields = (ActivityKind, list(ACTIVITY_KIND_FIELDS))
+    field_order = ACTIVITY_KIND_FIELDS
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("attendance_item", "absence_item", "lead_item"):
+            self.fields[name].queryset = scheme.items.all()

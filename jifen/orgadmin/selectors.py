@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from jifen.orgs.enums import MemberCategory, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import visible_organisations
-from jifen.schemes.models import CommendationLevel, GradeLevel, Item, Scheme
+from jifen.schemes.models import ActivityKind, CommendationLevel, GradeLevel, Item, Scheme
 
 
 def administered_organisations(user) -> QuerySet[Organisation]:
@@ -99,6 +99,12 @@ def administered_grade_levels(user) -> QuerySet[GradeLevel]:
     return GradeLevel.objects.filter(scheme__in=administered_schemes(user)).select_related("scheme")
 
 
+def administered_activity_kinds(user) -> QuerySet[ActivityKind]:
+    return ActivityKind.objects.filter(scheme__in=administered_schemes(user)).select_related(
+        "scheme"
+    )
+
+
 def scheme_detail(scheme: Scheme) -> dict:
     """The scheme's catalogue and scales, and the months whose lock freezes it."""
     return {
@@ -106,6 +112,9 @@ def scheme_detail(scheme: Scheme) -> dict:
         "items": list(scheme.items.all()),
         "commendation_levels": list(scheme.commendation_levels.all()),
         "grade_levels": list(scheme.grade_levels.all()),
+        "activity_kinds": list(
+            scheme.activity_kinds.select_related("attendance_item", "absence_item", "lead_item")
+        ),
         "locks": list(
             scheme.month_locks.select_related("branch").order_by("branch__path", "month")
         ),

@@ -28,4 +28,15 @@ urlpatterns = [
         name="commendation_level_edit",
     ),
     path("grade-levels/<int:pk>/", views.grade_level_edit, name="grade_level_edit"),
+    path(
+        "schemes/<int:pk>/activity-kinds/new/",
+        views.activity_kind_create,
+        name="activity_kind_create",
+    ),
+    path("activity-kinds/<int:pk>/", views.activity_kind_edit, name="activity_kind_edit"),
+    path(
+        "activity-kinds/<int:pk>/remove/",
+        views.activity_kind_remove,
+        name="activity_kind_remove",
+    ),
 ]

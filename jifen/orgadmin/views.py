@@ -401,3 +401,61 @@ def grade_level_edit(request, pk):
         return redirect("orgadmin:scheme", pk=level.scheme_id)
     back = reverse("orgadmin:scheme", args=[level.scheme_id])
     return _form_page(request, form, _("Grade %s") % level.name, back)
+
+
+# Kinds of activity (组织生活)
+
+
+@admin_required
+def activity_kind_create(request, pk):
+    scheme = _scheme(request, pk)
+    form = forms.ActivityKindForm(request.POST or None, scheme=scheme)
+    saved = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.activity_kind_save(
+            actor=request.user, scheme=scheme, **data
+        ),
+        _("The kind of activity was added."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=scheme.pk)
+    back = reverse("orgadmin:scheme", args=[scheme.pk])
+    return _form_page(request, form, _("New kind of activity of %s") % scheme, back)
+
+
+def _kind(request, pk):
+    return get_object_or_404(selectors.administered_activity_kinds(request.user), pk=pk)
+
+
+@admin_required
+def activity_kind_edit(request, pk):
+    kind = _kind(request, pk)
+    initial = model_to_dict(kind, fields=scheme_services.ACTIVITY_KIND_FIELDS)
+    form = forms.ActivityKindForm(request.POST or None, initial=initial, scheme=kind.scheme)
+    saved = _submit(
+        request,
+        form,
+        lambda **data: scheme_services.activity_kind_save(
+            actor=request.user, scheme=kind.scheme, kind=kind, **data
+        ),
+        _("The kind of activity was saved."),
+    )
+    if saved:
+        return redirect("orgadmin:scheme", pk=kind.scheme_id)
+    back = reverse("orgadmin:scheme", args=[kind.scheme_id])
+    return _form_page(request, form, _("Kind of activity %s") % kind.name, back)
+
+
+@admin_required
+def activity_kind_remove(request, pk):
+    kind = _kind(request, pk)
+    refused = _post_only(request)
+    if refused:
+        return refused
+    _act(
+        request,
+        lambda: scheme_services.activity_kind_remove(actor=request.user, kind=kind),
+        _("The kind of activity was removed."),
+    )
+    return redirect("orgadmin:scheme", pk=kind.scheme_id)

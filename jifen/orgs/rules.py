@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from jifen.orgs.enums import RoleKind
+from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 
 BRANCH_WORK = (RoleKind.COMMITTEE, RoleKind.SECRETARY)
@@ -29,6 +29,24 @@ def can_work_in_branch(user, branch: Organisation) -> bool:
 
 def is_secretary(user, branch: Organisation) -> bool:
     return _holds(user, [RoleKind.SECRETARY], [branch.pk])
+
+
+def activity_branch(org: Organisation) -> Organisation | None:
+    """The branch whose committee runs an organisation's activities: a branch's own, a party
+    group's parent; a parent organisation (党总支/党委) has none."""
+    if org.kind == OrgKind.GROUP:
+        return org.parent
+    return org if org.is_branch else None
+
+
+def can_run_activities(user, org: Organisation) -> bool:
+    """Who plans and runs an organisation's activities (组织生活): the committee of a branch,
+    for its party groups too; for a parent organisation, those who hold a committee,
+    secretary or reviewer role there or above."""
+    branch = activity_branch(org)
+    if branch is not None:
+        return _holds(user, BRANCH_WORK, [branch.pk])
+    return _holds(user, (*BRANCH_WORK, RoleKind.REVIEWER), org.ancestor_ids)
 
 
 def can_review_for(user, branch: Organisation) -> bool:

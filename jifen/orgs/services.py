@@ -228,6 +228,24 @@ def member_update(*, actor, member: Member, **fields) -> Member:
 
 
 @transaction.atomic
+def member_set_group(*, actor, member: Member, group: Organisation | None) -> Member:
+    """Place a member in a party group (党小组) of their branch, or in none."""
+    _check_admin(actor, member.branch)
+    if group is not None and (group.kind != OrgKind.GROUP or group.parent_id != member.branch_id):
+        raise DomainError(_("Choose a party group of the member's branch."), code="wrong_group")
+    member.group = group
+    member.save(update_fields=["group"])
+    log_action(
+        "orgs.member.grouped",
+        actor=actor,
+        obj=member,
+        organisation=member.branch,
+        group=group,
+    )
+    return member
+
+
+@transaction.atomic
 def member_transfer(*, actor, member: Member, to_branch: Organisation, on: datetime.date) -> Member:
     """Move a member to another branch on a date; the old placement is closed, never rewritten,
     so scores earned before the transfer stay with the member."""

@@ -5,8 +5,10 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from jifen.cycle.enums import HandlingMeasure, MeetingKind
+from jifen.activities.enums import Audience, Outcome
+from jifen.cycle.enums import HandlingMeasure
 from jifen.declarations.enums import Decision
 from jifen.declarations.models import DESCRIPTION_MAX_LENGTH
 from jifen.portal.selectors import recent_months
@@ -172,39 +174,152 @@ class FilingWithdrawForm(BootstrapForm):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. Its value is always ISO (2026-12-02), the only form a type=date input
+    takes, whatever the language's date format (zh-Hans shows 2026/12/02)."""
+
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
-class MeetingForm(BootstrapForm):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
-    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter it confirms"),
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date and time picker, with the ISO value a type=datetime-local input takes."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Members as ticks; the template lays them out in columns with a select-all."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ActivityForm(BootstrapForm):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Held by"), empty_label=None)
+    kind = forms.ModelChoiceField(queryset=None, label=_("Kind"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    audience = forms.ChoiceField(label=_("Who is expected"), choices=Audience.choices)
+    group = forms.ModelChoiceField(
+        queryset=None, label=_("Party group (if one group is expected)"), required=False
+    )
+    members = MemberChoiceField(
+        queryset=None, label=_("Members (if a chosen list is expected)"), required=False
+    )
+    leader = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Led by (gives the points for leading)"),
+        required=False,
+        help_text=_("For example who gives the Party lecture."),
+    )
+    confirms_quarter = forms.TypedChoiceField(
+        label=_("Quarter it confirms (general meeting)"),
         coerce=int,
         empty_value=None,
         required=False,
         choices=[("", "—"), *[(n, f"Q{n}") for n in range(1, 5)]],
     )
-    attendees = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("Attendees"), widget=forms.CheckboxSelectMultiple
-    )
-    absent_note = forms.CharField(
-        label=_("Absent members and reasons"), required=False, widget=forms.Textarea({"rows": 2})
-    )
+
+    def __init__(self, *args, organisers, kinds, groups, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisers
+        self.fields["kind"].queryset = kinds
+        self.fields["group"].queryset = groups
+        self.fields["members"].queryset = members
+        self.fields["leader"].queryset = members
+        self.fields["members"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("An activity ends after it begins."))
+        return data
+
+    def plan_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["member_ids"] = tuple(m.pk for m in data.pop("members"))
+        data.pop("organisation")
+        return data
+
+
+class ActivityEditForm(BootstrapForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
     minutes = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea({"rows": 3})
+        label=_("Minutes"), required=False, widget=forms.Textarea({"rows": 4}), max_length=5000
     )
+
+
+class MinutesForm(BootstrapForm):
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea({"rows": 4}), max_length=5000
+    )
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class TickForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = members
-        self.fields["attendees"].widget.attrs["class"] = "form-check-input"
+        self.fields["members"].queryset = members
 
-    def domain_fields(self, year: int) -> dict:
-        data = dict(self.cleaned_data)
-        data["attendee_ids"] = [m.pk for m in data.pop("attendees")]
-        data["year"] = year if data["quarter"] else None
-        return data
+
+class LeaveDecisionForm(BootstrapForm):
+    grant = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", pgettext_lazy("leave", "Grant")), ("no", _("Refuse"))],
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class CorrectionForm(BootstrapForm):
+    member = forms.ModelChoiceField(queryset=None, label=_("Member"))
+    outcome = forms.ChoiceField(label=_("Attendance"), choices=Outcome.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class DigitsForm(BootstrapForm):
+    digits = forms.RegexField(
+        label=_("Check-in code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Type the six digits shown on the screen.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class PointsDecisionForm(BootstrapForm):
+    proposals = forms.ModelMultipleChoiceField(queryset=None, label=_("Points"))
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Reject"))],
+    )
+    reason = forms.CharField(label=_("Reason (needed to reject)"), required=False, max_length=500)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = queryset
 
 
 class ConfirmForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jifen.portal.views import branch, cycle, member, parent
+from jifen.portal.views import activities, attend, branch, cycle, member, parent
 
 app_name = "portal"
 
@@ -16,6 +16,37 @@ urlpatterns = [
     path("me/declarations/<int:pk>/withdraw/", member.withdraw, name="withdraw"),
     path("me/notices/<int:pk>/object/", member.object_to_notice, name="object"),
     path("evidence/<int:pk>/", member.evidence, name="evidence"),
+    path("me/activities/", attend.my_activities, name="my_activities"),
+    path("me/activities/<int:pk>/", attend.my_activity, name="my_activity"),
+    path("me/activities/<int:pk>/leave/", attend.leave_ask, name="leave_ask"),
+    path("me/checkin/", attend.checkin_digits, name="checkin_digits"),
+    # Short: it is encoded in the QR code, and a shorter link makes a code easier to scan.
+    path("c/<int:pk>/<int:step>/<str:signature>/", attend.checkin, name="checkin"),
+    path("activities/org/<int:org_id>/", activities.activity_list, name="activities"),
+    path("activities/org/<int:org_id>/new/", activities.activity_plan, name="activity_plan"),
+    path("activities/<int:pk>/", activities.activity_detail, name="activity"),
+    path("activities/<int:pk>/code/", activities.activity_code, name="activity_code"),
+    path("activities/<int:pk>/tick/", activities.activity_tick, name="activity_tick"),
+    path(
+        "activities/<int:pk>/untick/<int:member_id>/",
+        activities.activity_untick,
+        name="activity_untick",
+    ),
+    path("activities/<int:pk>/close/", activities.activity_close, name="activity_close"),
+    path("activities/<int:pk>/cancel/", activities.activity_cancel, name="activity_cancel"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/correct/", activities.activity_correct, name="activity_correct"),
+    path("activities/leave/<int:pk>/", activities.leave_decide, name="leave_decide"),
+    path(
+        "branch/<int:branch_id>/review/activities/",
+        activities.activity_points,
+        name="activity_points",
+    ),
+    path(
+        "branch/<int:branch_id>/record-book/<int:year>/",
+        activities.record_book,
+        name="record_book",
+    ),
     path("branch/<int:branch_id>/", branch.branch_home, name="branch"),
     path("branch/<int:branch_id>/review/", branch.review, name="review"),
     path("branch/<int:branch_id>/review/bulk/", branch.review_bulk, name="review_bulk"),
@@ -23,7 +54,6 @@ urlpatterns = [
     path("branch/<int:branch_id>/record/", branch.committee_record, name="committee_record"),
     path("branch/<int:branch_id>/veto/", branch.veto_propose, name="veto_propose"),
     path("branch/<int:branch_id>/quarters/", cycle.quarters, name="quarters"),
-    path("branch/<int:branch_id>/meetings/", cycle.meeting_record, name="meeting_record"),
     path(f"{QUARTER}confirm/", cycle.quarter_confirm, name="quarter_confirm"),
     path(f"{QUARTER}publish/", cycle.notice_publish, name="notice_publish"),
     path(f"{QUARTER}lock/", cycle.quarter_lock, name="quarter_lock"),

@@ -41,3 +41,20 @@ class RankBoundary(models.TextChoices):
 class RankMode(models.TextChoices):
     REQUIRED = "required", _("Required: otherwise the next grade applies")
     FLAG = "flag", _("Flag only: the meeting decides")
+
+
+class RequiredFrequency(models.TextChoices):
+    """How often a kind of activity must be held (三会一课), at least."""
+
+    NONE = "", _("No requirement")
+    MONTHLY = "monthly", _("Every month")
+    QUARTERLY = "quarterly", _("Every quarter")
+    YEARLY = "yearly", _("Every year")
+
+
+class OrganiserLevel(models.TextChoices):
+    """Who holds a kind of activity: the requirement is checked for each of them."""
+
+    BRANCH = "branch", _("The branch")
+    GROUP = "group", _("Each party group")
+    ANY = "any", _("Any organisation")

@@ -9,9 +9,11 @@ from jifen.schemes.enums import (
     Divisor,
     Frequency,
     ItemCategory,
+    OrganiserLevel,
     RankBoundary,
     RankMode,
     RankRule,
+    RequiredFrequency,
 )
 
 POINTS = {"max_digits": 6, "decimal_places": 1}
@@ -219,3 +221,82 @@ class GradeLevel(models.Model):
             self.rank_share_numerator = self.rank_share_denominator = None
         else:
             self.rank_share_numerator, self.rank_share_denominator = share.as_integer_ratio()
+
+
+class ActivityKind(models.Model):
+    """A kind of activity of organisational life (组织生活): how often it must be held (三会一课)
+    and which items its attendance gives (jifen/activities). An item bound here has fixed
+    points; attending, an unexcused absence and leading each have their own, and granted leave
+    has none."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="activity_kinds")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(
+        _("held by"), max_length=10, choices=OrganiserLevel.choices, default=OrganiserLevel.ANY
+    )
+    required_frequency = models.CharField(
+        _("must be held"),
+        max_length=10,
+        choices=RequiredFrequency.choices,
+        blank=True,
+        default=RequiredFrequency.NONE,
+    )
+    required_count = models.PositiveSmallIntegerField(
+        _("at least this many times in each period"), default=1
+    )
+    confirms_quarters = models.BooleanField(
+        _("confirms the quarter"),
+        default=False,
+        help_text=_(
+            "Its meetings confirm the quarter's points and hear the answers to objections "
+            "(the branch's general meeting)."
+        ),
+    )
+    attendance_item = models.ForeignKey(
+        Item,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item for attending"),
+    )
+    absence_item = models.ForeignKey(
+        Item,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item for an unexcused absence"),
+    )
+    lead_item = models.ForeignKey(
+        Item,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item for leading it"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("kind of activity")
+        verbose_name_plural = _("kinds of activity")
+        ordering = ["scheme_id", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="unique_activity_kind_code"),
+            models.CheckConstraint(
+                condition=models.Q(required_count__gte=1), name="activity_kind_required_count"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def item_bindings(self) -> list[tuple[str, Item | None]]:
+        return [
+            ("attendance_item", self.attendance_item),
+            ("absence_item", self.absence_item),
+            ("lead_item", self.lead_item),
+        ]

@@ -8,7 +8,9 @@ from fractions import Fraction
 
 from jifen.schemes.enums import Frequency as F
 from jifen.schemes.enums import ItemCategory as C
+from jifen.schemes.enums import OrganiserLevel as L
 from jifen.schemes.enums import RankBoundary, RankMode, RankRule
+from jifen.schemes.enums import RequiredFrequency as R
 
 COMMENDATION_LEVELS = [
     ("national", "国家级", D(15)),
@@ -52,8 +54,10 @@ ITEM_COLUMNS = (
     "declarable",
 )
 ITEMS = [
-    ("B01", "按时参加“三会一课”", C.BASE, D(0), D(0), F.MONTHLY, None, False, False),
-    ("B02", "参加主题党日活动", C.BASE, D(0), D(0), F.MONTHLY, None, False, False),
+    # Attending earns nothing extra (reading.md): these record each activity attended, so they
+    # count every one of them rather than once a month.
+    ("B01", "按时参加“三会一课”", C.BASE, D(0), D(0), F.UNLIMITED, None, False, False),
+    ("B02", "参加主题党日活动", C.BASE, D(0), D(0), F.UNLIMITED, None, False, False),
     ("B03", "按时足额交纳党费", C.BASE, D(0), D(0), F.MONTHLY, None, False, False),
     ("B04", "完成规定学习任务", C.BASE, D(0), D(0), F.MONTHLY, None, False, False),
     ("P01", "撰写学习心得或理论文章", C.PERFORMANCE, D(1), D(3), F.MONTHLY, D(24), True, True),
@@ -93,6 +97,17 @@ ITEMS = [
         False,
         True,
     ),
+    (
+        "P08",
+        "讲党课、组织主题党日等组织生活",
+        C.PERFORMANCE,
+        D(2),
+        D(2),
+        F.UNLIMITED,
+        None,
+        False,
+        False,
+    ),
     ("C01", "获得表彰奖励", C.COMMENDATION, D(3), D(15), F.UNLIMITED, None, True, True),
     ("D01", "无故缺席“三会一课”", C.DEDUCTION, D(2), D(2), F.UNLIMITED, None, False, False),
     ("D02", "无故缺席主题党日活动", C.DEDUCTION, D(2), D(2), F.UNLIMITED, None, False, False),
@@ -111,4 +126,26 @@ ITEMS = [
         False,
     ),
     ("V01", "违反党的纪律或国家法律法规", C.VETO, D(0), D(0), F.UNLIMITED, None, True, False),
+]
+
+# The kinds of activity of organisational life and how often each must be held (reading.md:
+# 支部党员大会 quarterly, 支委会 and 党小组会 monthly, 党课 at least quarterly); the items of the
+# catalogue above that attending, an unexcused absence and leading give.
+ACTIVITY_KIND_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "required_frequency",
+    "confirms_quarters",
+    "attendance_item",
+    "absence_item",
+    "lead_item",
+)
+ACTIVITY_KINDS = [
+    ("general_meeting", "支部党员大会", L.BRANCH, R.QUARTERLY, True, "B01", "D01", None),
+    ("committee_meeting", "支委会", L.BRANCH, R.MONTHLY, False, "B01", "D01", None),
+    ("group_meeting", "党小组会", L.GROUP, R.MONTHLY, False, "B01", "D01", None),
+    ("party_lecture", "党课", L.BRANCH, R.QUARTERLY, False, "B01", "D01", "P08"),
+    ("theme_day", "主题党日", L.ANY, R.NONE, False, "B02", "D02", "P08"),
+    ("volunteer", "志愿服务", L.ANY, R.NONE, False, None, None, None),
 ]

@@ -4,7 +4,7 @@ into a new version, so that locked months keep the rules they were scored under.
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import log_action
@@ -12,9 +12,10 @@ from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.orgs import rules
 from jifen.orgs.models import Organisation
 from jifen.schemes import presets
-from jifen.schemes.enums import ItemCategory
+from jifen.schemes.enums import ItemCategory, RequiredFrequency
 from jifen.schemes.models import (
     MAX_SHARE_DENOMINATOR,
+    ActivityKind,
     CommendationLevel,
     GradeLevel,
     Item,
@@ -46,6 +47,18 @@ ITEM_FIELDS = (
     "evidence_required",
     "member_categories",
     "declarable",
+    "order",
+)
+ACTIVITY_KIND_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "required_frequency",
+    "required_count",
+    "confirms_quarters",
+    "attendance_item",
+    "absence_item",
+    "lead_item",
     "order",
 )
 
@@ -91,9 +104,15 @@ def scheme_create_from_preset(
             rank_mode=mode,
             is_unqualified=unqualified,
         )
+    items = {}
     for order, row in enumerate(presets.ITEMS):
         values = dict(zip(presets.ITEM_COLUMNS, row, strict=True))
-        Item.objects.create(scheme=scheme, order=order, **values)
+        items[values["code"]] = Item.objects.create(scheme=scheme, order=order, **values)
+    for order, row in enumerate(presets.ACTIVITY_KINDS):
+        values = dict(zip(presets.ACTIVITY_KIND_COLUMNS, row, strict=True))
+        for field in ("attendance_item", "absence_item", "lead_item"):
+            values[field] = items.get(values[field])
+        ActivityKind.objects.create(scheme=scheme, order=order, **values)
     log_action(
         "schemes.scheme.created",
         actor=actor,
@@ -174,6 +193,13 @@ def item_remove(*, actor, item: Item) -> None:
         raise InvalidState(
             _("Points were given for this item; it can only be changed in a new version.")
         )
+    bound = _kinds_binding(item)
+    if bound:
+        raise InvalidState(
+            _("Kinds of activity give this item (%s): bind them to another item first.")
+            % "、".join(kind.name for kind in bound),
+            code="item_bound",
+        )
     log_action(
         "schemes.item.removed",
         actor=actor,
@@ -200,6 +226,16 @@ def scheme_new_version(*, actor, scheme: Scheme) -> Scheme:
         for obj in getattr(scheme, related).all():
             obj.pk, obj.scheme = None, copy
             obj.save()
+    # The kinds name the copies of their items, found by code.
+    items = {item.code: item for item in copy.items.all()}
+    for kind in scheme.activity_kinds.select_related(
+        "attendance_item", "absence_item", "lead_item"
+    ):
+        bound = {field: item and items[item.code] for field, item in kind.item_bindings}
+        kind.pk, kind.scheme = None, copy
+        for field, item in bound.items():
+            setattr(kind, field, item)
+        kind.save()
     log_action(
         "schemes.scheme.versioned",
         actor=actor,
@@ -286,3 +322,94 @@ def _check_share(share: Fraction | None) -> None:
             % {"limit": MAX_SHARE_DENOMINATOR},
             code="rank_share_denominator",
         )
+
+
+# ---------------------------------------------------------------- kinds of activity
+
+
+def _kinds_binding(item: Item) -> list[ActivityKind]:
+    return list(
+        ActivityKind.objects.filter(
+            models.Q(attendance_item=item) | models.Q(absence_item=item) | models.Q(lead_item=item)
+        )
+    )
+
+
+# The categories an item may have for each binding of a kind of activity.
+_BINDING_CATEGORIES = {
+    "attendance_item": (ItemCategory.BASE, ItemCategory.PERFORMANCE),
+    "absence_item": (ItemCategory.DEDUCTION,),
+    "lead_item": (ItemCategory.BASE, ItemCategory.PERFORMANCE),
+}
+
+
+def _validate_kind(kind: ActivityKind) -> None:
+    if not kind.code.strip() or not kind.name.strip():
+        raise DomainError(_("A kind of activity needs a code and a name."))
+    if kind.required_frequency != RequiredFrequency.NONE and kind.required_count < 1:
+        raise DomainError(_("A required frequency asks for at least one activity a period."))
+    for field, item in kind.item_bindings:
+        if item is None:
+            continue
+        label = ActivityKind._meta.get_field(field).verbose_name
+        if item.scheme_id != kind.scheme_id:
+            raise DomainError(_("The item belongs to another scheme."))
+        if item.category not in _BINDING_CATEGORIES[field]:
+            raise DomainError(
+                _("“%(item)s” cannot be the %(binding)s: it is a %(category)s item.")
+                % {"item": item.name, "binding": label, "category": item.get_category_display()},
+                code="item_category",
+            )
+        if not item.fixed_points:
+            raise DomainError(
+                _("“%(item)s” gives a range of points; an activity's items give fixed points.")
+                % {"item": item.name},
+                code="item_not_fixed",
+            )
+
+
+@transaction.atomic
+def activity_kind_save(
+    *, actor, scheme: Scheme, kind: ActivityKind | None = None, **fields
+) -> ActivityKind:
+    """Create a kind of activity (kind=None) or change one; its bound items are the scheme's."""
+    _check_admin(actor, scheme.organisation)
+    _check_editable(scheme)
+    _only(fields, ACTIVITY_KIND_FIELDS)
+    kind = kind or ActivityKind(scheme=scheme)
+    if kind.scheme_id != scheme.pk:
+        raise DomainError(_("The kind of activity belongs to another scheme."))
+    for key, value in fields.items():
+        setattr(kind, key, value)
+    _validate_kind(kind)
+    if ActivityKind.objects.filter(scheme=scheme, code=kind.code).exclude(pk=kind.pk).exists():
+        raise DomainError(_("Another kind of activity of this scheme has the code %s.") % kind.code)
+    kind.save()
+    log_action(
+        "schemes.activity_kind.saved",
+        actor=actor,
+        obj=kind,
+        organisation=scheme.organisation,
+        code=kind.code,
+        **{k: str(v) for k, v in fields.items() if k != "code"},
+    )
+    return kind
+
+
+@transaction.atomic
+def activity_kind_remove(*, actor, kind: ActivityKind) -> None:
+    _check_admin(actor, kind.scheme.organisation)
+    _check_editable(kind.scheme)
+    if kind.activities.exists():
+        raise InvalidState(
+            _("Activities of this kind were held; it can only be changed in a new version."),
+            code="kind_used",
+        )
+    log_action(
+        "schemes.activity_kind.removed",
+        actor=actor,
+        obj=kind,
+        organisation=kind.scheme.organisation,
+        code=kind.code,
+    )
+    kind.delete()

@@ -9,11 +9,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from jifen.activities import services as activities
+from jifen.activities.enums import Audience
 from jifen.api import services as api_services
 from jifen.cycle import services as cycle
-from jifen.cycle.models import MemberGrade, Notification, YearResult
+from jifen.cycle.models import MemberGrade, YearResult
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
+from jifen.notifications.models import Notification
+from tests.activities.helpers import hold, kind, plan
 from tests.conftest import YEAR
 
 TODAY = datetime.date(YEAR, 4, 3)
@@ -32,6 +36,10 @@ class Scene:
     grade: object
     notification: object
     member_token: object
+    upcoming: object  # an activity tomorrow, 张三 expected and asking for leave
+    live: object  # an activity open for check-in now, 张三 expected
+    leave: object
+    pending: object  # points proposed by a closed activity, waiting for the committee
 
 
 def _declare(world, item, month, **fields):
@@ -63,18 +71,14 @@ def build_scene(world) -> Scene:
         points=Decimal(2),
         reason="缺席支部大会",
     )
-    meeting = cycle.meeting_record(
+    meeting = hold(world, TODAY, quarter=1)
+    cycle.quarter_confirm(
         actor=world.secretary,
         branch=world.branch,
-        held_on=TODAY,
-        kind="general_meeting",
-        attendee_ids=[world.member.pk],
         year=YEAR,
         quarter=1,
-        today=TODAY,
-    )
-    cycle.quarter_confirm(
-        actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        meeting=meeting,
+        now=meeting.ends_at,
     )
     notice = cycle.notice_publish(
         actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=TODAY
@@ -114,4 +118,34 @@ def build_scene(world) -> Scene:
             user=world.member_user, text="请申报三月积分", key="declare-2026-03"
         ),
         member_token=token,
+        **_activities(world),
+    )
+
+
+def _activities(world) -> dict:
+    now = timezone.now()
+    upcoming = plan_at(world, now + datetime.timedelta(days=1), "支部党员大会（下季度）")
+    live = plan_at(world, now - datetime.timedelta(minutes=5), "主题党日（进行中）")
+    absent = plan(world, datetime.date(YEAR, 4, 10), code="committee_meeting")
+    activities.activity_close(actor=world.secretary, activity=absent, now=absent.ends_at)
+    return {
+        "upcoming": upcoming,
+        "live": live,
+        "leave": activities.leave_ask(actor=world.member_user, activity=upcoming, reason="出差"),
+        "pending": absent.proposals.get(),
+    }
+
+
+def plan_at(world, start, title):
+    return activities.activity_plan(
+        actor=world.secretary,
+        organisation=world.branch,
+        plan=activities.Plan(
+            kind=kind(world, year=timezone.localtime(start).year),
+            title=title,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            audience=Audience.CHOSEN,
+            member_ids=(world.member.pk,),
+        ),
     )

@@ -2,6 +2,7 @@ import datetime
 
 from jifen.cycle import services as cycle
 from jifen.ledger.models import Entry
+from tests.activities.helpers import hold
 from tests.conftest import YEAR
 
 # For each quarter: the day of its general meeting and posting, and a day after the notice.
@@ -16,15 +17,14 @@ QUARTER_DAYS = {
 def _post_quarter(world, today, number):
     held, _after = QUARTER_DAYS[number]
     today(held)
-    meeting = cycle.meeting_record(
+    meeting = hold(world, held, quarter=number)
+    cycle.quarter_confirm(
         actor=world.secretary,
         branch=world.branch,
-        held_on=held,
-        kind="general_meeting",
-        attendee_ids=[world.member.pk],
-    )
-    cycle.quarter_confirm(
-        actor=world.secretary, branch=world.branch, year=YEAR, quarter=number, meeting=meeting
+        year=YEAR,
+        quarter=number,
+        meeting=meeting,
+        now=meeting.ends_at,
     )
     return cycle.notice_publish(
         actor=world.secretary, branch=world.branch, year=YEAR, quarter=number

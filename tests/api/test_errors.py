@@ -110,7 +110,7 @@ def _nested(depth: int) -> str:
         ("member", "post", "/api/v1/tokens/"),
         ("member", "post", "/api/v1/declarations/"),
         ("reviewer", "post", "/api/v1/review/declarations/decide/"),
-        ("secretary", "post", "/api/v1/meetings/"),
+        ("secretary", "post", "/api/v1/activities/"),
         ("admin", "patch", "/api/v1/members/{member}/"),
     ],
 )

@@ -151,18 +151,87 @@ RULES = {
         body=lambda w, s: {"approve": True},
     ),
     # ---- the cycle; branches the user cannot see are unknown ids (400) or not found (404)
-    "GET /api/v1/meetings/": Rule(lambda w, s: f"{V1}/meetings/", _all(200)),
-    "GET /api/v1/meetings/{id}/": Rule(lambda w, s: f"{V1}/meetings/{s.meeting.pk}/", OFFICERS),
-    "POST /api/v1/meetings/": Rule(
-        lambda w, s: f"{V1}/meetings/",
+    # ---- activities (组织生活)
+    "GET /api/v1/activities/": Rule(lambda w, s: f"{V1}/activities/", _all(200)),
+    "POST /api/v1/activities/": Rule(
+        lambda w, s: f"{V1}/activities/",
         {"committee_member": 201, "secretary": 201, "reviewer": 403, "admin": 403},
         default=400,
         body=lambda w, s: {
-            "branch": w.branch.pk,
-            "held_on": TODAY.isoformat(),
-            "kind": "committee_meeting",
-            "attendee_ids": [w.member.pk],
+            "organisation": w.branch.pk,
+            "kind": w.scheme.activity_kinds.get(code="committee_meeting").pk,
+            "title": "支委会",
+            "starts_at": "2026-04-20T14:00:00+08:00",
+            "ends_at": "2026-04-20T16:00:00+08:00",
+            "audience": "chosen",
+            "member_ids": [w.member.pk],
         },
+    ),
+    "GET /api/v1/activities/{id}/": Rule(
+        lambda w, s: f"{V1}/activities/{s.upcoming.pk}/", {**OFFICERS, "member": 200}
+    ),
+    "POST /api/v1/activities/{id}/cancel/": Rule(
+        lambda w, s: f"{V1}/activities/{s.upcoming.pk}/cancel/",
+        BRANCH_WORKERS,
+        body=lambda w, s: {"reason": "改期"},
+    ),
+    "POST /api/v1/activities/{id}/close/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/close/", BRANCH_WORKERS
+    ),
+    "POST /api/v1/activities/{id}/tick/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/tick/",
+        BRANCH_WORKERS,
+        body=lambda w, s: {"members": [w.member.pk]},
+    ),
+    "POST /api/v1/activities/{id}/untick/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/untick/",
+        {"committee_member": 409, "secretary": 409},
+        body=lambda w, s: {"member": w.member.pk},
+    ),
+    "POST /api/v1/activities/{id}/correct/": Rule(
+        lambda w, s: f"{V1}/activities/{s.meeting.pk}/correct/",
+        BRANCH_WORKERS,
+        body=lambda w, s: {"member": w.member.pk, "outcome": "absent", "reason": "记错"},
+    ),
+    "GET /api/v1/activities/{id}/code/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/code/", BRANCH_WORKERS
+    ),
+    "GET /api/v1/activities/{id}/attendance/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/attendance/", BRANCH_WORKERS
+    ),
+    "POST /api/v1/activities/{id}/leave/": Rule(
+        lambda w, s: f"{V1}/activities/{s.live.pk}/leave/",
+        {
+            "member": 409,  # it has begun
+            "committee_member": 403,
+            "secretary": 403,
+            "reviewer": 403,
+            "admin": 403,
+        },
+        body=lambda w, s: {"reason": "出差"},
+    ),
+    "POST /api/v1/activities/checkin/": Rule(
+        lambda w, s: f"{V1}/activities/checkin/",
+        {"member": 400},  # a forged signature
+        body=lambda w, s: {"activity": s.live.pk, "step": 1, "signature": "0" * 20},
+    ),
+    "GET /api/v1/record-books/": Rule(
+        lambda w, s: f"{V1}/record-books/?branch={w.branch.pk}&year={YEAR}", OFFICERS
+    ),
+    "GET /api/v1/leave-requests/": Rule(lambda w, s: f"{V1}/leave-requests/", _all(200)),
+    "GET /api/v1/leave-requests/{id}/": Rule(
+        lambda w, s: f"{V1}/leave-requests/{s.leave.pk}/", {**BRANCH_WORKERS, "member": 200}
+    ),
+    "POST /api/v1/leave-requests/{id}/decide/": Rule(
+        lambda w, s: f"{V1}/leave-requests/{s.leave.pk}/decide/",
+        {**BRANCH_WORKERS, "member": 403},
+        body=lambda w, s: {"grant": True},
+    ),
+    "GET /api/v1/activity-points/": Rule(lambda w, s: f"{V1}/activity-points/", _all(200)),
+    "POST /api/v1/activity-points/decide/": Rule(
+        lambda w, s: f"{V1}/activity-points/decide/",
+        _all(200),  # each id's outcome is in the body; ids one may not decide are unknown
+        body=lambda w, s: {"ids": [s.pending.pk], "approve": True},
     ),
     "GET /api/v1/quarters/": Rule(
         lambda w, s: f"{V1}/quarters/?branch={w.branch.pk}&year={YEAR}", OFFICERS

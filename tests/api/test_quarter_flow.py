@@ -58,14 +58,15 @@ def test_a_quarter_from_declarations_to_the_locked_notice(api, world, today):
     today(datetime.date(YEAR, 4, 3))
     meeting = _ok(
         secretary.post(
-            "/api/v1/meetings/",
+            "/api/v1/activities/",
             {
-                "branch": world.branch.pk,
-                "held_on": "2026-04-03",
-                "kind": "general_meeting",
-                "attendee_ids": [world.member.pk],
-                "year": YEAR,
-                "quarter": 1,
+                "organisation": world.branch.pk,
+                "kind": world.scheme.activity_kinds.get(code="general_meeting").pk,
+                "title": "第一季度支部党员大会",
+                "starts_at": "2026-04-03T09:00:00+08:00",
+                "ends_at": "2026-04-03T11:00:00+08:00",
+                "audience": "all",
+                "confirms_quarter": 1,
             },
         ),
         201,

@@ -62,13 +62,20 @@ def committee_approves(page, world, screenshot):
 
 def secretary_confirms_and_posts(page, world, on, screenshot):
     on(4, 3)
-    sign_in(page, "secretary", f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}")
-    page.get_by_label("召开日期").fill(f"{YEAR}-04-03")
-    page.get_by_label("类型").select_option(label="支部党员大会")
-    page.get_by_label("确认的季度").select_option("1")
-    page.get_by_label("张三").check()
-    page.get_by_role("button", name="保存会议记录").click()
-    expect(page.get_by_role("alert")).to_contain_text("会议已记录。")
+    quarters = f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}"
+    sign_in(page, "secretary", quarters)
+    # The general meeting is an activity: planned from the quarters page, the kind preset.
+    page.get_by_role("link", name="安排支部党员大会").click()
+    expect(page.get_by_label("类型")).to_have_value(
+        str(world.scheme.activity_kinds.get(code="general_meeting").pk)
+    )
+    page.get_by_label("主题").fill("第一季度支部党员大会")
+    page.get_by_label("开始时间").fill(f"{YEAR}-04-03T09:00")
+    page.get_by_label("结束时间").fill(f"{YEAR}-04-03T11:00")
+    page.get_by_label("确认的季度（支部党员大会）").select_option("1")
+    page.get_by_role("button", name="安排活动").click()
+    expect(page.get_by_role("alert")).to_contain_text("活动已安排")
+    page.goto(quarters)
     page.locator("#quarter-1").get_by_role("button", name="确认本季度").click()
     expect(page.get_by_role("alert")).to_contain_text("本季度已确认")
     page.locator("#quarter-1").get_by_role("link", name="积分登记表").click()

@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from jifen.cycle import selectors, services
-from jifen.cycle.enums import MeetingKind
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
+from tests.activities.helpers import at, hold
 from tests.conftest import YEAR
 from tests.factories import MemberFactory, d
 
@@ -36,19 +36,9 @@ class Cycle:
             actor=world.secretary, declaration=declaration, decision=Decision.APPROVE
         )
 
-    def meeting(self, held_on=Q1_MEETING, *, actor=None, year=YEAR, quarter=1):
-        world = self.world
-        return services.meeting_record(
-            actor=actor or world.secretary,
-            branch=world.branch,
-            held_on=held_on,
-            kind=MeetingKind.GENERAL_MEETING,
-            attendee_ids=[world.member.pk],
-            minutes="审议第一季度积分",
-            year=year,
-            quarter=quarter,
-            today=held_on,
-        )
+    def meeting(self, held_on=Q1_MEETING, *, quarter=1):
+        """The general meeting held on that day, closed and its points approved."""
+        return hold(self.world, held_on, quarter=quarter)
 
     def confirm(self, number=1, held_on=Q1_MEETING):
         return services.quarter_confirm(
@@ -57,6 +47,7 @@ class Cycle:
             year=YEAR,
             quarter=number,
             meeting=self.meeting(held_on, quarter=number),
+            now=at(held_on, 12),
         )
 
     def publish(self, number=1, today=Q1_MEETING):

@@ -1,9 +1,10 @@
 import datetime
 
+from jifen.activities.models import Activity
 from jifen.cycle import selectors
 from jifen.cycle.demo import build_cycle_demo
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState
-from jifen.cycle.models import Meeting, Objection
+from jifen.cycle.models import Objection
 from jifen.declarations import services as declarations
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
@@ -41,7 +42,7 @@ def test_the_demo_walks_three_quarters_once(world):
     assert (appeal.status, appeal.answered_by) == (ObjectionStatus.REJECTED, world.reviewer)
 
     build_cycle_demo(world.branch, YEAR, world.secretary, world.reviewer, today=NOVEMBER)
-    assert Meeting.objects.count() == 3
+    assert Activity.objects.filter(kind__confirms_quarters=True).count() == 3
     assert Objection.objects.count() == 2
 
 

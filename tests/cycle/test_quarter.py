@@ -2,14 +2,16 @@ import datetime
 
 import pytest
 
+from jifen.activities import services as activity_services
 from jifen.cycle import selectors, services
-from jifen.cycle.enums import MeetingKind, QuarterState
-from jifen.cycle.models import Meeting, Quarter
+from jifen.cycle.enums import QuarterState
+from jifen.cycle.models import Quarter
 from jifen.declarations import services as declarations
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger.enums import Stage
 from jifen.ledger.models import Entry
 from jifen.ledger.periods import stages
+from tests.activities.helpers import approve_all, hold, plan
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
 from tests.factories import MemberFactory, d
@@ -102,13 +104,7 @@ def test_the_meeting_must_follow_the_quarter(world, cycle):
 
 
 def test_a_committee_meeting_does_not_confirm(world):
-    meeting = services.meeting_record(
-        actor=world.committee_member,
-        branch=world.branch,
-        held_on=Q1_MEETING,
-        kind=MeetingKind.COMMITTEE_MEETING,
-        attendee_ids=[world.member.pk],
-    )
+    meeting = hold(world, Q1_MEETING, code="committee_meeting")
     with pytest.raises(DomainError) as error:
         services.quarter_confirm(
             actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
@@ -117,18 +113,54 @@ def test_a_committee_meeting_does_not_confirm(world):
 
 
 def test_another_branchs_meeting_does_not_confirm(world):
-    meeting = services.meeting_record(
+    meeting = plan(
+        world,
+        Q1_MEETING,
+        members=[world.outsider_member],
         actor=world.outsider,
-        branch=world.other_branch,
-        held_on=Q1_MEETING,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[world.outsider_member.pk],
+        org=world.other_branch,
     )
     with pytest.raises(DomainError) as error:
         services.quarter_confirm(
             actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
         )
     assert error.value.code == "wrong_meeting"
+
+
+def test_a_meeting_not_yet_begun_does_not_confirm(world):
+    meeting = plan(world, Q1_MEETING, confirms_quarter=1)
+    with pytest.raises(DomainError) as error:
+        services.quarter_confirm(
+            actor=world.secretary,
+            branch=world.branch,
+            year=YEAR,
+            quarter=1,
+            meeting=meeting,
+            now=meeting.starts_at - datetime.timedelta(minutes=1),
+        )
+    assert error.value.code == "meeting_not_held"
+    assert not Quarter.objects.exists()
+
+
+def test_a_quarter_waits_for_its_activities_and_their_points(world, cycle):
+    march = plan(world, datetime.date(YEAR, 3, 10), code="committee_meeting")
+    meeting = cycle.meeting()
+    with pytest.raises(InvalidState) as error:
+        services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+    assert error.value.code == "activities_open"
+    activity_services.activity_close(actor=world.secretary, activity=march, now=march.ends_at)
+    with pytest.raises(InvalidState) as error:
+        services.quarter_confirm(
+            actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+        )
+    assert error.value.code == "reviews_pending"
+    approve_all(world, march)
+    services.quarter_confirm(
+        actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, meeting=meeting
+    )
+    assert Quarter.objects.get().state == QuarterState.CONFIRMED
 
 
 def test_a_quarter_is_confirmed_once(world, cycle):
@@ -160,43 +192,6 @@ def test_there_are_four_quarters(world, cycle):
             quarter=5,
             meeting=cycle.meeting(),
         )
-
-
-def test_meetings_record_only_the_branchs_own_members(world):
-    with pytest.raises(NotPermitted) as error:
-        services.meeting_record(
-            actor=world.secretary,
-            branch=world.branch,
-            held_on=Q1_MEETING,
-            kind=MeetingKind.GENERAL_MEETING,
-            attendee_ids=[world.member.pk, world.outsider_member.pk],
-        )
-    assert error.value.code == "other_branch"
-    assert not Meeting.objects.exists()
-
-
-def test_meetings_are_recorded_after_they_are_held(world):
-    with pytest.raises(DomainError):
-        services.meeting_record(
-            actor=world.secretary,
-            branch=world.branch,
-            held_on=Q1_MEETING,
-            kind=MeetingKind.GENERAL_MEETING,
-            attendee_ids=[world.member.pk],
-            today=Q1_MEETING - datetime.timedelta(days=1),
-        )
-
-
-def test_a_meeting_needs_attendees(world):
-    with pytest.raises(DomainError) as error:
-        services.meeting_record(
-            actor=world.secretary,
-            branch=world.branch,
-            held_on=Q1_MEETING,
-            kind=MeetingKind.GENERAL_MEETING,
-            attendee_ids=[],
-        )
-    assert error.value.code == "attendees_required"
 
 
 def test_only_a_confirmed_quarter_is_posted(world):
@@ -282,4 +277,4 @@ def test_once_confirmed_the_quarter_takes_no_new_declarations_or_records(world, 
             reason="无故缺席支部大会",
         )
     assert declared.value.code == recorded.value.code == "quarter_confirmed"
-    assert not Entry.objects.filter(member=world.member).exists()
+    assert not Entry.objects.filter(member=world.member, month__lte=3).exists()

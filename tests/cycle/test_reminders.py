@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from jifen.cycle import selectors, services
-from jifen.cycle.models import Notification
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
 from jifen.errors import NotPermitted
+from jifen.notifications.models import Notification
+from jifen.notifications.selectors import notifications_for
+from jifen.notifications.services import notification_mark_read
 from tests.conftest import YEAR
 from tests.factories import d
 
@@ -172,6 +174,6 @@ def test_only_the_owner_marks_a_notification_read(world):
     services.reminders_send(today=datetime.date(YEAR, 4, 10))
     notification = Notification.objects.filter(user=world.committee_member).first()
     with pytest.raises(NotPermitted):
-        services.notification_mark_read(actor=world.secretary, notification=notification)
-    services.notification_mark_read(actor=world.committee_member, notification=notification)
-    assert not selectors.notifications_for(world.committee_member, unread_only=True).exists()
+        notification_mark_read(actor=world.secretary, notification=notification)
+    notification_mark_read(actor=world.committee_member, notification=notification)
+    assert not notifications_for(world.committee_member, unread_only=True).exists()

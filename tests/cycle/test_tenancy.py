@@ -6,11 +6,12 @@ import pytest
 
 from jifen.audit.models import AuditEvent
 from jifen.cycle import services
-from jifen.cycle.enums import HandlingMeasure, MeetingKind
-from jifen.cycle.models import Admonition, MemberGrade, Notification, YearResult
+from jifen.cycle.enums import HandlingMeasure
+from jifen.cycle.models import Admonition, MemberGrade, YearResult
 from jifen.errors import NotPermitted
+from jifen.notifications.models import Notification
+from jifen.notifications.services import notification_mark_read
 from tests.conftest import YEAR
-from tests.cycle.conftest import Q1_MEETING
 
 
 @pytest.fixture
@@ -47,13 +48,6 @@ def things(world, cycle):
 
 
 CALLS = {
-    "meeting_record": lambda w, t: services.meeting_record(
-        actor=w.outsider,
-        branch=w.branch,
-        held_on=Q1_MEETING,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[w.member.pk],
-    ),
     "quarter_confirm": lambda w, t: services.quarter_confirm(
         actor=w.outsider, branch=w.branch, year=YEAR, quarter=2, meeting=t["notice"].quarter.meeting
     ),
@@ -100,7 +94,7 @@ CALLS = {
         decided_on=datetime.date(YEAR + 1, 1, 20),
         notes="x",
     ),
-    "notification_mark_read": lambda w, t: services.notification_mark_read(
+    "notification_mark_read": lambda w, t: notification_mark_read(
         actor=w.outsider, notification=t["notification"]
     ),
 }

@@ -8,10 +8,11 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from jifen.cycle import services as cycle
-from jifen.cycle.enums import MeetingKind, QuarterState
+from jifen.cycle.enums import QuarterState
 from jifen.cycle.models import Quarter
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
+from tests.activities.helpers import hold
 from tests.conftest import YEAR
 from tests.factories import BIRTH_DATE, valid_id_number
 
@@ -87,18 +88,14 @@ def give(world, member, month, code, points):
 def confirm_quarter(world, number=1):
     """The general meeting confirms the quarter through the cycle's own services."""
     held_on = datetime.date(YEAR, number * 3 + 1, 8)
-    meeting = cycle.meeting_record(
+    meeting = hold(world, held_on, quarter=number)
+    return cycle.quarter_confirm(
         actor=world.secretary,
         branch=world.branch,
-        held_on=held_on,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[world.member.pk],
         year=YEAR,
         quarter=number,
-        today=held_on,
-    )
-    return cycle.quarter_confirm(
-        actor=world.secretary, branch=world.branch, year=YEAR, quarter=number, meeting=meeting
+        meeting=meeting,
+        now=meeting.ends_at,
     )
 
 

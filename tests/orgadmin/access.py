@@ -34,6 +34,10 @@ def _role(world):
     return {"pk": Role.objects.get(user=world.secretary).pk}
 
 
+def _kind(world):
+    return {"pk": world.scheme.activity_kinds.get(code="general_meeting").pk}
+
+
 CASES = [
     Case("orgadmin:index", REFUSED),
     Case("orgadmin:organisation_create", REFUSED),
@@ -53,6 +57,9 @@ CASES = [
     Case("orgadmin:item_create", REFUSED, kwargs=_scheme),
     Case("orgadmin:item_edit", REFUSED, kwargs=_item),
     Case("orgadmin:item_remove", POST_ONLY, kwargs=_item),
+    Case("orgadmin:activity_kind_create", REFUSED, kwargs=_scheme),
+    Case("orgadmin:activity_kind_edit", REFUSED, kwargs=_kind),
+    Case("orgadmin:activity_kind_remove", POST_ONLY, kwargs=_kind),
     Case(
         "orgadmin:commendation_level_edit",
         REFUSED,

@@ -5,12 +5,18 @@ branch); branch pages need a committee or secretary role there; the parent desk 
 above. POST-only URLs answer a GET with 405 once signed in.
 """
 
+import datetime
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from jifen.activities import codes, services
+from jifen.activities.enums import Audience
 from jifen.declarations.models import Declaration
 from jifen.portal.models import DeclarationFile
 from tests.access import Case
+from tests.activities.helpers import kind, plan
 from tests.conftest import YEAR
 
 ANONYMOUS = {"anonymous": 302}
@@ -77,6 +83,54 @@ def _evidence_file(world):
     return {"pk": file.pk}
 
 
+def _activity(world):
+    return {"pk": plan(world, datetime.date(YEAR, 3, 10)).pk}
+
+
+def _activity_member(world):
+    return {"pk": plan(world, datetime.date(YEAR, 3, 10)).pk, "member_id": world.member.pk}
+
+
+def _org(world):
+    return {"org_id": world.branch.pk}
+
+
+def _book(world):
+    return {"branch_id": world.branch.pk, "year": YEAR}
+
+
+def _live_link(world):
+    """The link of an activity open for check-in now, expecting 张三."""
+    start = timezone.now() - datetime.timedelta(minutes=5)
+    activity = services.activity_plan(
+        actor=world.secretary,
+        organisation=world.branch,
+        plan=services.Plan(
+            kind=kind(world, year=timezone.localdate().year),
+            title="现在的活动",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            audience=Audience.CHOSEN,
+            member_ids=(world.member.pk,),
+        ),
+    )
+    code = codes.current(activity, timezone.now())
+    return {"pk": activity.pk, "step": code.step, "signature": code.signature}
+
+
+# An expected member is checked in; those without a roster record get 404, a member who is not
+# expected is refused (403).
+CHECKIN = {
+    **ANONYMOUS,
+    "committee_member": 404,
+    "secretary": 404,
+    "reviewer": 404,
+    "admin": 404,
+    "outsider": 403,
+}
+OWN_ACTIVITY = {**MEMBERS_ONLY, "outsider": 404}
+BOOK = {**ANONYMOUS, "member": 404, "outsider": 404}
+
 CASES = [
     Case("portal:index", ANONYMOUS),
     Case("portal:me", MEMBERS_ONLY),
@@ -111,7 +165,6 @@ CASES = [
     ),
     Case("portal:object", ANONYMOUS, default=405, kwargs=lambda world: {"pk": 1}),
     Case("portal:quarters", BRANCH_WORKERS, kwargs=_branch),
-    Case("portal:meeting_record", ANONYMOUS, default=405, kwargs=_branch),
     Case("portal:quarter_confirm", ANONYMOUS, default=405, kwargs=_quarter),
     Case("portal:notice_publish", ANONYMOUS, default=405, kwargs=_quarter),
     Case("portal:quarter_lock", ANONYMOUS, default=405, kwargs=_quarter),
@@ -133,4 +186,22 @@ CASES = [
     Case("portal:appeal_answer", ANONYMOUS, default=405, kwargs=_org_pk),
     Case("portal:year_review", ANONYMOUS, default=405, kwargs=_org_pk),
     Case("portal:year_filing_withdraw", ANONYMOUS, default=405, kwargs=_org_pk),
+    Case("portal:my_activities", MEMBERS_ONLY),
+    Case("portal:my_activity", OWN_ACTIVITY, kwargs=_activity),
+    Case("portal:leave_ask", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:checkin_digits", ANONYMOUS, default=405),
+    Case("portal:checkin", CHECKIN, kwargs=_live_link),
+    Case("portal:activities", BRANCH_WORKERS, kwargs=_org),
+    Case("portal:activity_plan", BRANCH_WORKERS, kwargs=_org),
+    Case("portal:activity", BRANCH_WORKERS, kwargs=_activity),
+    Case("portal:activity_code", BRANCH_WORKERS, kwargs=_activity),
+    Case("portal:activity_tick", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:activity_untick", ANONYMOUS, default=405, kwargs=_activity_member),
+    Case("portal:activity_close", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:activity_cancel", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:activity_edit", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:activity_correct", ANONYMOUS, default=405, kwargs=_activity),
+    Case("portal:leave_decide", ANONYMOUS, default=405, kwargs=lambda world: {"pk": 1}),
+    Case("portal:activity_points", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:record_book", BOOK, kwargs=_book),
 ]

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from jifen.activities.models import Activity
 from jifen.cycle import services as cycle
 from jifen.cycle.dates import quarter_end
-from jifen.cycle.enums import MeetingKind, ObjectionKind, ObjectionStatus, QuarterState, YearState
+from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState, YearState
 from jifen.cycle.models import (
     Admonition,
     MemberGrade,
@@ -18,6 +19,7 @@ from jifen.cycle.models import (
 from jifen.declarations import services as declarations
 from jifen.ledger.models import Entry
 from jifen.scoring.selectors import member_year_result
+from tests.activities.helpers import hold
 from tests.conftest import YEAR
 from tests.factories import d
 
@@ -27,17 +29,7 @@ def _day(month, day):
 
 
 def _meeting(client, world, held_on):
-    return client.post(
-        reverse("portal:meeting_record", args=[world.branch.pk]) + f"?year={YEAR}",
-        {
-            "held_on": held_on.isoformat(),
-            "kind": MeetingKind.GENERAL_MEETING,
-            "quarter": "1",
-            "attendees": [world.member.pk],
-            "minutes": "确认第一季度积分",
-        },
-        follow=True,
-    )
+    return hold(world, held_on, quarter=1)
 
 
 def _quarter_url(name, world, number=1):
@@ -45,7 +37,7 @@ def _quarter_url(name, world, number=1):
 
 
 def _confirm(client, world):
-    meeting = world.branch.meetings.get()
+    meeting = Activity.objects.get(kind__confirms_quarters=True)
     return client.post(
         _quarter_url("portal:quarter_confirm", world), {"meeting": meeting.pk}, follow=True
     )
@@ -183,16 +175,14 @@ def test_the_branch_cannot_answer_an_appeal(client, world, on, reviewed):
 
 def _post_quarter(world, number) -> Notice:
     day = quarter_end(YEAR, number) + datetime.timedelta(days=1)
-    meeting = cycle.meeting_record(
+    meeting = hold(world, day, quarter=number)
+    cycle.quarter_confirm(
         actor=world.secretary,
         branch=world.branch,
-        held_on=day,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[world.member.pk],
-        today=day,
-    )
-    cycle.quarter_confirm(
-        actor=world.secretary, branch=world.branch, year=YEAR, quarter=number, meeting=meeting
+        year=YEAR,
+        quarter=number,
+        meeting=meeting,
+        now=meeting.ends_at,
     )
     return cycle.notice_publish(
         actor=world.secretary, branch=world.branch, year=YEAR, quarter=number, today=day

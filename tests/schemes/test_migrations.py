@@ -19,6 +19,15 @@ def _migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_afterwards():
+    """Leave the database at the latest migrations: later transactional tests need the tables
+    of the migrations that depend on these (kinds of activity, activities)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _shares(scheme):
     return {
         g.code: (g.rank_share, g.rank_boundary) for g in scheme.grade_levels.exclude(rank_rule="")

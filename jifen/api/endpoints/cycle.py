@@ -1,4 +1,4 @@
-"""The year's cycle: meetings, quarters (confirm, post, lock), objections and appeals, year
+"""The year's cycle: quarters (confirm, post, lock), objections and appeals, year
 results and grades, and the user's notifications. Every change goes through
 jifen.cycle.services; reads use jifen.cycle.selectors."""
 
@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from jifen.activities.models import Activity
 from jifen.api.endpoints.common import (
     ID,
     MONTH,
@@ -20,9 +21,8 @@ from jifen.api.endpoints.common import (
     query_params,
 )
 from jifen.cycle import selectors, services
-from jifen.cycle.enums import MeetingKind, ObjectionStatus, YearState
+from jifen.cycle.enums import ObjectionStatus, YearState
 from jifen.cycle.models import (
-    Meeting,
     MemberGrade,
     Notice,
     Objection,
@@ -31,6 +31,8 @@ from jifen.cycle.models import (
     YearResult,
 )
 from jifen.ledger.models import Entry
+from jifen.notifications.selectors import notifications_for
+from jifen.notifications.services import notification_mark_read
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.models import Item
 
@@ -43,62 +45,6 @@ def _branch_param(request, params: dict):
     if "branch" not in params:
         raise serializers.ValidationError({"branch": _("Choose a branch.")}, code="required")
     return get_object_or_404(visible_organisations(request.user), pk=params["branch"])
-
-
-# ---------------------------------------------------------------- meetings
-
-
-class MeetingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Meeting
-        fields = [
-            "id",
-            "branch",
-            "held_on",
-            "kind",
-            "year",
-            "quarter",
-            "attendees",
-            "absent_note",
-            "minutes",
-            "recorded_at",
-        ]
-
-
-class MeetingRecordSerializer(serializers.Serializer):
-    branch = ScopedBranchField()
-    held_on = serializers.DateField()
-    kind = serializers.ChoiceField(choices=MeetingKind.choices)
-    attendee_ids = serializers.ListField(
-        child=serializers.IntegerField(**ID), min_length=1, max_length=200
-    )
-    minutes = serializers.CharField(required=False, allow_blank=True, default="", **TEXT)
-    year = serializers.IntegerField(required=False, allow_null=True, **YEAR)
-    quarter = serializers.IntegerField(required=False, allow_null=True, **QUARTER)
-    absent_note = serializers.CharField(required=False, allow_blank=True, default="", **TEXT)
-
-
-@extend_schema(tags=["cycle"])
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = MeetingSerializer
-
-    def get_queryset(self):
-        branches = visible_organisations(self.request.user)
-        return Meeting.objects.filter(branch__in=branches).prefetch_related("attendees")
-
-    @extend_schema(parameters=[ListQuery])
-    def list(self, request):
-        params = query_params(request, ListQuery)
-        lookups = {"branch": "branch_id", "year": "held_on__year", "month": "held_on__month"}
-        page = self.paginate_queryset(filtered(self.get_queryset(), params, lookups))
-        return self.get_paginated_response(MeetingSerializer(page, many=True).data)
-
-    @extend_schema(request=MeetingRecordSerializer, responses={201: MeetingSerializer})
-    def create(self, request):
-        data = MeetingRecordSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        meeting = services.meeting_record(actor=request.user, **data.validated_data)
-        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------- quarters and notices
@@ -169,7 +115,10 @@ class QuarterActionSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(QuarterActionSerializer):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Activity.objects.all(),
+        help_text=_("The general meeting (an activity of a kind that confirms quarters)."),
+    )
 
 
 class PublishSerializer(QuarterActionSerializer):
@@ -489,7 +438,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        return selectors.notifications_for(self.request.user)
+        return notifications_for(self.request.user)
 
     @extend_schema(
         request=None,
@@ -499,7 +448,5 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = get_object_or_404(self.get_queryset(), pk=pk)
-        notification = services.notification_mark_read(
-            actor=request.user, notification=notification
-        )
+        notification = notification_mark_read(actor=request.user, notification=notification)
         return Response(NotificationSerializer(notification).data)

@@ -1,5 +1,5 @@
-"""The branch's quarterly and yearly pages: meetings, confirmation, the register, the notice,
-objections, and the year's grades with what follows from them."""
+"""The branch's quarterly and yearly pages: confirmation at the general meeting, the register,
+the notice, objections, and the year's grades with what follows from them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jifen.activities.selectors import activity_kinds
 from jifen.cycle import selectors as cycle
 from jifen.cycle import services as cycle_services
-from jifen.cycle.enums import MeetingKind, ObjectionKind
+from jifen.cycle.enums import ObjectionKind
 from jifen.cycle.models import Admonition, MemberGrade, Objection
 from jifen.portal import selectors
 from jifen.portal.forms import (
@@ -20,57 +21,31 @@ from jifen.portal.forms import (
     FollowUpForm,
     GradeForm,
     HandlingForm,
-    MeetingForm,
 )
-from jifen.portal.views.common import form_errors, run, today, work_branch, year_param
-
-
-def _meeting_form(request, branch, year):
-    members = selectors.branch_members(branch, year, today().month)
-    return MeetingForm(request.POST or None, members=members, initial={"held_on": today()})
+from jifen.portal.views.common import form_errors, run, work_branch, year_param
 
 
 @login_required
 def quarters(request, branch_id: int):
     branch = work_branch(request.user, branch_id)
     year = year_param(request)
-    meetings = cycle.branch_meetings(branch, year)
-    general = meetings.filter(kind=MeetingKind.GENERAL_MEETING)
+    meetings = cycle.general_meetings(branch).filter(year__in=[year, year + 1])
     context = {
         "branch": branch,
         "year": year,
         "quarters": selectors.quarter_rows(branch, year),
         "meetings": meetings,
-        "confirm_form": ConfirmForm(meetings=general),
-        "meeting_form": _meeting_form(request, branch, year),
+        "confirm_form": ConfirmForm(meetings=meetings),
+        "general_kind": activity_kinds(branch, year).filter(confirms_quarters=True).first(),
     }
     return render(request, "portal/quarters.html", context)
 
 
 @login_required
 @require_POST
-def meeting_record(request, branch_id: int):
-    branch = work_branch(request.user, branch_id)
-    year = year_param(request)
-    form = _meeting_form(request, branch, year)
-    if form.is_valid():
-        run(
-            request,
-            cycle_services.meeting_record,
-            _("The meeting has been recorded."),
-            branch=branch,
-            **form.domain_fields(year),
-        )
-    else:
-        messages.error(request, form_errors(form))
-    return redirect(quarters_url(branch, year))
-
-
-@login_required
-@require_POST
 def quarter_confirm(request, branch_id: int, year: int, number: int):
     branch = work_branch(request.user, branch_id)
-    form = ConfirmForm(request.POST, meetings=cycle.branch_meetings(branch))
+    form = ConfirmForm(request.POST, meetings=cycle.general_meetings(branch))
     if form.is_valid():
         run(
             request,

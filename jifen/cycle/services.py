@@ -50,9 +50,10 @@ from jifen.ledger.models import Entry
 from jifen.ledger.selectors import entries_seen
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
+from jifen.schemes.arithmetic import competition_ranks
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import competition_ranks, rank_condition_met
+from jifen.scoring.rules import rank_condition_met
 from jifen.scoring.selectors import branch_year_results
 
 # ---------------------------------------------------------------- shared checks

@@ -17,9 +17,9 @@ from jifen.ledger.periods import declaration_window
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Organisation
 from jifen.orgs.rules import visible_organisations
+from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import round1
 from jifen.scoring.selectors import MONTHS, BranchYear, MemberYear, branches_year_results
 
 DECIDED = (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED, DeclarationStatus.REJECTED)

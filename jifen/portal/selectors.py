@@ -26,10 +26,10 @@ from jifen.ledger.models import Entry, Period
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes.arithmetic import competition_ranks, round1
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import competition_ranks, round1
 from jifen.scoring.selectors import (
     BranchYear,
     MemberYear,
@@ -109,7 +109,7 @@ def member_overview(member: Member, today: datetime.date) -> Overview:
 @dataclass(frozen=True)
 class MonthExplanation:
     month: int
-    score: object  # scoring.rules.MonthScore, or None when the member did not belong
+    score: object  # schemes.arithmetic.MonthScore, or None when the member did not belong
     entries: list
 
 

@@ -23,11 +23,13 @@ from django.utils import timezone
 from jifen.ledger.models import Entry, Period
 from jifen.orgs.enums import MemberCategory
 from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes import arithmetic
+from jifen.schemes.arithmetic import ZERO, MonthScore
 from jifen.schemes.enums import Divisor, ItemCategory
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import pick_scheme, schemes_for_year
 from jifen.scoring import rules
-from jifen.scoring.rules import ZERO, GradeStep, MonthScore
+from jifen.scoring.rules import GradeStep
 
 MONTHS = range(1, 13)
 
@@ -67,14 +69,14 @@ class MemberYear:
     @cached_property
     def months(self) -> dict[int, MonthScore]:
         return {
-            month: rules.month_score(*(Decimal(v).scaleb(-1) for v in values))
+            month: arithmetic.month_score(*(Decimal(v).scaleb(-1) for v in values))
             for month, values in self.month_tenths.items()
         }
 
     def period_score(self, months: Iterable[int]) -> Decimal | None:
         """The average monthly score over the months of a period the member belonged to."""
         scores = [self.months[m].score for m in months if m in self.months]
-        return rules.round1(sum(scores, ZERO) / len(scores)) if scores else None
+        return arithmetic.round1(sum(scores, ZERO) / len(scores)) if scores else None
 
 
 @dataclass
@@ -298,7 +300,7 @@ def _total_tenths(result: MemberYear, plan: _Plan, totals: _Totals) -> int:
         return plan.base_total + totals.delta
     # Entries in a month under another base or cap, or in a month the year does not count:
     # worked out month by month.
-    return sum(rules.month_points(*values) for values in result.month_tenths.values())
+    return sum(arithmetic.month_points(*values) for values in result.month_tenths.values())
 
 
 def _score(result: MemberYear, plan: _Plan, totals: _Totals, scheme, category, exempt) -> None:
@@ -306,13 +308,15 @@ def _score(result: MemberYear, plan: _Plan, totals: _Totals, scheme, category, e
     if scheme is None:
         return
     top = Decimal(totals.commendation).scaleb(-1)
-    result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
+    result.commendation = arithmetic.commendation_bonus([top], scheme.commendation_cap)
     result.exempt_reason = exempt or _exempt_category(category, scheme)
     belonged = len(plan.months)
     result.divisor = belonged if scheme.divisor == Divisor.MONTHS_BELONGED else 12
     if not result.exempt and belonged:
         total = Decimal(_total_tenths(result, plan, totals)).scaleb(-1)
-        result.score = rules.year_score([total], result.divisor, result.commendation, result.vetoed)
+        result.score = arithmetic.year_score(
+            [total], result.divisor, result.commendation, result.vetoed
+        )
 
 
 def _exempt_category(category: str, scheme: Scheme) -> str:
@@ -323,7 +327,7 @@ def _exempt_category(category: str, scheme: Scheme) -> str:
 
 def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
     scored = {m.member_id: m.score for m in members if m.score is not None}
-    ranks = rules.competition_ranks(scored)
+    ranks = arithmetic.competition_ranks(scored)
     tied = Counter(ranks.values())
     steps = _grade_steps(scheme)
     for result in members:

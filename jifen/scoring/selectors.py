@@ -16,16 +16,16 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from jifen.ledger.models import Entry, Period
+from jifen.ledger.selectors import month_sums
 from jifen.orgs.enums import MemberCategory
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes import arithmetic
 from jifen.schemes.arithmetic import ZERO, MonthScore
-from jifen.schemes.enums import Divisor, ItemCategory
+from jifen.schemes.enums import Divisor
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import pick_scheme, schemes_for_year
 from jifen.scoring import rules
@@ -143,38 +143,6 @@ def _ledger_scope(branch_ids: list[int], member_ids: Subquery, year: int) -> Q:
     return Q(member_id__in=member_ids) if outside.exists() else Q()
 
 
-def _tenths(aggregate):
-    # Points have one decimal place: integer tenths spare a Decimal conversion per row, which
-    # at a whole organisation's size costs more than the query itself. Scaled after summing,
-    # so that the database does no per-row arithmetic.
-    return Coalesce(Cast(Round(aggregate * 10), IntegerField()), 0)
-
-
-def _live(category: str) -> Q:
-    # A correction and the entry it corrects cancel out. Tested only on the rare rows of the
-    # category, so the subquery does not run for the bulk of the ledger.
-    return Q(category=category, reverses__isnull=True) & ~Q(
-        Exists(Entry.objects.filter(reverses=OuterRef("pk")))
-    )
-
-
-def _month_sums(scope: Q, year: int):
-    """Per member and month, in tenths of a point: performance and deductions as summed, the
-    highest live commendation, and the number of live vetoes."""
-    return (
-        Entry.objects.filter(scope, year=year)
-        .order_by()  # no sort: the rows are summed again or go into a dict
-        .values("member_id", "month")
-        .annotate(
-            performance=_tenths(Sum("points", filter=Q(category=ItemCategory.PERFORMANCE))),
-            deductions=_tenths(Sum("points", filter=Q(category=ItemCategory.DEDUCTION))),
-            commendation=_tenths(Max("points", filter=_live(ItemCategory.COMMENDATION))),
-            vetoes=Count("pk", filter=_live(ItemCategory.VETO)),
-        )
-        .values_list("member_id", "month", "performance", "deductions", "commendation", "vetoes")
-    )
-
-
 class _Totals(NamedTuple):
     delta: int  # Σ (month points − base) over the months with entries, in tenths
     months: int  # a bit per month with entries: bit 0 is January
@@ -192,7 +160,7 @@ def _member_totals(scope: Q, year: int, rule: tuple[int, int]) -> dict:
     express: the inner query is the ORM's, the outer one is written here. A month's points
     less the base, max(base + min(performance, cap) + deductions, 0) − base, is
     max(min(performance, cap) + deductions, −base)."""
-    inner, params = _month_sums(scope, year).query.sql_with_params()
+    inner, params = month_sums(scope, year).query.sql_with_params()
     least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
     base, cap = rule
     sql = (
@@ -214,7 +182,7 @@ class _MonthSums:
 
     @cached_property
     def rows(self) -> dict[tuple[int, int], tuple[int, int]]:
-        return {(m, month): (p, d) for m, month, p, d, *_ in _month_sums(self.scope, self.year)}
+        return {(m, month): (p, d) for m, month, p, d, *_ in month_sums(self.scope, self.year)}
 
     def get(self, member_id: int, month: int) -> tuple[int, int]:
         return self.rows.get((member_id, month), (0, 0))

@@ -93,7 +93,7 @@ def append_entry(
         recorded_at=timezone.now(),
     )
     _link(entry)
-    standings.touch(member.pk, year, month)
+    standings.touch(member.pk, year)
     log_action(
         "ledger.entry.appended",
         actor=actor,

@@ -261,56 +261,59 @@ def _lock(branch_ids: Iterable[int], year: int) -> None:
     )
 
 
-def _refresh(year: int, member_ids: set[int], first_month: int) -> None:
-    """Compute these members' rows of the year again and re-rank their branches from
-    `first_month` on (from January for a branch a member joins or leaves)."""
-    before = dict(
-        Standing.objects.filter(member_id__in=member_ids, year=year, month=12).values_list(
-            "member_id", "branch_id"
-        )
-    )
+SCORES = ["branch_id", "month_score", "quarter_score", "year_score"]
+
+
+@transaction.atomic(savepoint=False)
+def _refresh(year: int, member_ids: set[int]) -> None:
+    """Compute these members' rows of the year again, write them, and re-rank each branch
+    they are or were ranked in from the first month whose scores changed."""
+    held = Standing.objects.filter(member_id__in=member_ids, year=year)
+    before = {(r[0], r[1]): r[2:] for r in held.values_list("member_id", "month", *SCORES)}
     placed = set(
         Placement.objects.filter(year_bounds(year), member_id__in=member_ids).values_list(
             "branch_id", flat=True
         )
     )
-    _lock({*before.values(), *placed}, year)
+    _lock({values[0] for values in before.values()} | placed, year)
+    # Computed under the lock: what a writer who held it before us committed is read here.
     rows = compute(year, Q(member_id__in=member_ids))
-    after = {row.member_id: row.branch_id for row in rows}
-    # Placements cannot have changed since the lock: transfers hold the member (orgs.services).
-    Standing.objects.filter(member_id__in=set(before) - set(after), year=year).delete()
+    after = {(r.member_id, r.month): r for r in rows}
+    gone = {member_id for member_id, _month in before.keys() - after.keys()}
+    Standing.objects.filter(member_id__in=gone, year=year).delete()
     Standing.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["member", "year", "month"],
         update_fields=COMPUTED,
     )
-    moved = {m for m in member_ids if before.get(m) != after.get(m)}
-    for branch_id in sorted({*before.values(), *after.values()}):
-        joined = any(before.get(m) == branch_id or after.get(m) == branch_id for m in moved)
-        _rerank(branch_id, year, 1 if joined else first_month)
+    first = {}  # branch → the first month whose scores changed
+    for key in before.keys() | after.keys():
+        row = after.get(key)
+        now = tuple(getattr(row, name) for name in SCORES) if row else None
+        if now != before.get(key):
+            for branch_id in {values[0] for values in (now, before.get(key)) if values}:
+                first[branch_id] = min(first.get(branch_id, 12), key[1])
+    for branch_id, month in sorted(first.items()):
+        _rerank(branch_id, year, month)
 
 
-def touch(member_id: int, year: int, month: int) -> None:
-    """An entry of the member's month was written: bring their standings up to date now, or
-    at the end of the batch this runs in."""
-    marks = getattr(_pending, "marks", None)
-    if marks is None:
-        _refresh(year, {member_id}, month)
-    else:
-        key = (member_id, year)
-        marks[key] = min(marks.get(key, month), month)
+def touch(member_id: int, year: int) -> None:
+    """An entry of the member's year was written: bring their standings up to date now, or at
+    the end of the batch this runs in."""
+    refresh_members([member_id], [year])
 
 
 def refresh_members(member_ids: Iterable[int], years: Iterable[int]) -> None:
-    """Placements or a scheme changed for these members: compute their years again."""
+    """The archive, placements or a scheme changed for these members: compute their years
+    again, now or at the end of the batch this runs in."""
     member_ids = set(member_ids)
+    marks = getattr(_pending, "marks", None)
     for year in sorted(set(years)):
-        marks = getattr(_pending, "marks", None)
         if marks is None:
-            _refresh(year, member_ids, 1)
+            _refresh(year, member_ids)
         else:
-            marks.update({(m, year): 1 for m in member_ids})
+            marks.setdefault(year, set()).update(member_ids)
 
 
 @contextmanager
@@ -329,11 +332,8 @@ def batch():
         marks = _pending.marks
     finally:
         _pending.marks = None
-    by_year = defaultdict(dict)
-    for (member_id, year), month in marks.items():
-        by_year[year][member_id] = month
-    for year, months in sorted(by_year.items()):
-        _refresh(year, set(months), min(months.values()))
+    for year, member_ids in sorted(marks.items()):
+        _refresh(year, member_ids)
 
 
 # ---------------------------------------------------------------- the whole read model

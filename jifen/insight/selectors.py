@@ -7,20 +7,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
 from jifen.declarations.models import Declaration
+from jifen.ledger.models import Standing
 from jifen.ledger.periods import declaration_window
+from jifen.ledger.selectors import as_of
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Organisation
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
-from jifen.schemes.selectors import current_scheme
-from jifen.scoring.selectors import MONTHS, BranchYear, MemberYear, branches_year_results
+from jifen.schemes.selectors import current_scheme, pick_scheme, schemes_for_year
+from jifen.scoring.rules import GradeStep, suggest_grade
+from jifen.scoring.selectors import MONTHS
 
 DECIDED = (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED, DeclarationStatus.REJECTED)
 PARENT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -32,8 +35,24 @@ SCORE_BINS = (0, 60, 70, 80, 90, 100)
 
 
 def current_notices(today: datetime.date) -> QuerySet[Notice]:
-    """The notices the public page shows, each with its rows (two queries in all)."""
-    return public_notices(today).select_related("branch__parent").prefetch_related("rows")
+    """The notices the public pages show, newest first, with what their headings name."""
+    return (
+        public_notices(today)
+        .select_related("branch__parent", "quarter__anchor")
+        .order_by("-opens_on", "branch__name", "pk")
+    )
+
+
+def notices_listed(today: datetime.date) -> QuerySet[Notice]:
+    """The public list: each notice with the number of members it lists, not the rows."""
+    return current_notices(today).annotate(listed=Count("rows"))
+
+
+def notices_version(today: datetime.date) -> str:
+    """What the public list's content depends on, in one query: a notice posted, changed or
+    expired changes it."""
+    seen = public_notices(today).aggregate(n=Count("pk"), last=Max("pk"), changed=Max("changed_at"))
+    return f"{today}:{seen['n']}:{seen['last']}:{seen['changed']}"
 
 
 # Which dashboards a user may open
@@ -92,36 +111,86 @@ class Dashboard:
     organisation: Organisation
     year: int
     scheme: Scheme | None
-    results: list[BranchYear]
     histogram: list[tuple[str, int]]
     trend: list[tuple[int, Decimal | None]]
-    ranking: list[MemberYear]
+    ranking: QuerySet[Standing]  # paginated by the view; graded with `grade_rows`
+    schemes: dict[int, Scheme | None]  # each branch's, with its grade scale
     progress: list[MonthProgress]
     grade_names: list[str]
     grades: list[GradeRow]
 
 
-def histogram(scores: list[Decimal]) -> list[tuple[str, int]]:
-    bins = Counter(max(low for low in SCORE_BINS if score >= low) for score in scores)
+def _standings(branches: list[Organisation], year: int, month: int | None) -> QuerySet[Standing]:
+    """The branches' members as they stand at the end of the month (none for a year to come)."""
+    if month is None:
+        return Standing.objects.none()
+    return Standing.objects.filter(branch__in=branches, year=year, month=month)
+
+
+def histogram(rows: QuerySet[Standing]) -> list[tuple[str, int]]:
+    """Year scores in bins, counted by the database in one query."""
+    bounds = [*SCORE_BINS, None]
+    counts = rows.aggregate(
+        **{
+            str(low): Count(
+                "pk",
+                filter=Q(year_score__gte=low) & (Q(year_score__lt=high) if high else Q()),
+            )
+            for low, high in itertools.pairwise(bounds)
+        }
+    )
     labels = [f"{low}–{high - 1}" for low, high in itertools.pairwise(SCORE_BINS)]
     labels.append(f"≥{SCORE_BINS[-1]}")
-    return [(label, bins[low]) for label, low in zip(labels, SCORE_BINS, strict=True)]
+    return [(label, counts[str(low)]) for label, low in zip(labels, SCORE_BINS, strict=True)]
 
 
-def monthly_trend(members: list[MemberYear], last_month: int) -> list[tuple[int, Decimal | None]]:
+def monthly_trend(
+    branches: list[Organisation], year: int, last_month: int
+) -> list[tuple[int, Decimal | None]]:
     """Average monthly score of the scored members, month by month up to `last_month`."""
-    trend = []
-    for month in range(1, last_month + 1):
-        scores = [m.months[month].score for m in members if not m.exempt and month in m.months]
-        average = round1(sum(scores) / len(scores)) if scores else None
-        trend.append((month, average))
-    return trend
+    rows = (
+        Standing.objects.filter(
+            branch__in=branches, year=year, month__lte=last_month, month_score__isnull=False
+        )
+        .order_by()
+        .values("month")
+        .annotate(total=Sum("month_score"), count=Count("pk"))
+    )
+    sums = {row["month"]: round1(Decimal(row["total"]) / row["count"]) for row in rows}
+    return [(month, sums.get(month)) for month in range(1, last_month + 1)]
 
 
-def _ranking(results: list[BranchYear]) -> list[MemberYear]:
+def ranking(rows: QuerySet[Standing]) -> QuerySet[Standing]:
     """Ranked members first, by score; the exempt and those without a score after them."""
-    members = [m for result in results for m in result.members]
-    return sorted(members, key=lambda m: (m.score is None, -(m.score or 0), m.name))
+    return rows.select_related("member", "branch").order_by(
+        F("year_score").desc(nulls_last=True), "member__name", "member_id"
+    )
+
+
+def branch_schemes(branches: list[Organisation], year: int) -> dict[int, Scheme | None]:
+    """The scheme each branch is scored under this year, with its grade scale (two queries)."""
+    ancestors = {i for b in branches for i in b.ancestor_ids}
+    schemes = list(schemes_for_year(list(ancestors), year).prefetch_related("grade_levels"))
+    return {b.pk: pick_scheme(schemes, b) for b in branches}
+
+
+def _steps(scheme: Scheme | None) -> list[GradeStep]:
+    return [GradeStep.of(g) for g in scheme.grade_levels.all()] if scheme else []
+
+
+def grade_rows(rows, schemes: dict[int, Scheme | None]) -> None:
+    """Give each row of a page its suggested grade (row.grade, row.grade_flagged)."""
+    for row in rows:
+        row.grade, row.grade_flagged = None, False
+        if row.year_rank is not None:
+            row.grade, row.grade_flagged = suggest_grade(
+                _steps(schemes.get(row.branch_id)),
+                row.year_score,
+                row.year_rank,
+                row.year_tied,
+                row.year_ranked,
+                row.vetoed,
+            )
 
 
 def _review_due(scheme: Scheme, year: int, month: int) -> datetime.date:
@@ -172,16 +241,37 @@ def _recorded_grades(branches: list[Organisation], year: int) -> dict[int, Count
     return counts
 
 
-def grades_per_branch(results: list[BranchYear], year: int) -> list[BranchGrades]:
-    recorded = _recorded_grades([r.branch for r in results], year)
-    grades = []
-    for result in results:
-        if result.branch.pk in recorded:
-            grades.append(BranchGrades(result.branch, True, recorded[result.branch.pk]))
-            continue
-        counts = Counter(m.grade.name if m.grade else "" for m in result.members)
-        grades.append(BranchGrades(result.branch, False, counts))
-    return grades
+def _suggested_grades(rows: QuerySet[Standing], schemes) -> dict[int, Counter]:
+    """Suggested grades counted per branch from the rows grouped by what decides a grade
+    (score, rank, ties, count, veto): as many groups as distinct scores, not members."""
+    groups = (
+        rows.order_by()
+        .values_list("branch_id", "year_score", "year_rank", "year_tied", "year_ranked", "vetoed")
+        .annotate(count=Count("pk"))
+    )
+    counts = defaultdict(Counter)
+    for branch_id, score, rank, tied, ranked, vetoed, count in groups:
+        name = ""
+        if rank is not None:
+            step, _flagged = suggest_grade(
+                _steps(schemes.get(branch_id)), score, rank, tied, ranked, vetoed
+            )
+            name = step.name if step else ""
+        counts[branch_id][name] += count
+    return counts
+
+
+def grades_per_branch(
+    branches: list[Organisation], rows: QuerySet[Standing], schemes, year: int
+) -> list[BranchGrades]:
+    recorded = _recorded_grades(branches, year)
+    suggested = _suggested_grades(rows, schemes)
+    return [
+        BranchGrades(branch, True, recorded[branch.pk])
+        if branch.pk in recorded
+        else BranchGrades(branch, False, suggested[branch.pk])
+        for branch in branches
+    ]
 
 
 def _grade_names(scheme: Scheme | None, grades: list[BranchGrades]) -> list[str]:
@@ -194,22 +284,24 @@ def _grade_names(scheme: Scheme | None, grades: list[BranchGrades]) -> list[str]
 
 
 def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
+    """The dashboard from the standings: a fixed number of queries, aggregates done by the
+    database; the ranking is a queryset for the view to paginate."""
     branches = branches_under(org)
-    results = list(branches_year_results(branches, year).values())
+    rows = _standings(branches, year, as_of(year, today))
+    schemes = branch_schemes(branches, year)
     scheme = current_scheme(org, year)
-    ranking = _ranking(results)
     # The running month is still being declared and reviewed: the trend stops before it.
     last_month = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
-    grades = grades_per_branch(results, year)
+    grades = grades_per_branch(branches, rows, schemes, year)
     names = _grade_names(scheme, grades)
     return Dashboard(
         organisation=org,
         year=year,
         scheme=scheme,
-        results=results,
-        histogram=histogram([m.score for m in ranking if m.score is not None]),
-        trend=monthly_trend(ranking, last_month),
-        ranking=ranking,
+        histogram=histogram(rows.filter(year_score__isnull=False)),
+        trend=monthly_trend(branches, year, last_month),
+        ranking=ranking(rows),
+        schemes=schemes,
         progress=declaration_progress(branches, year, scheme, today),
         grade_names=names,
         grades=[GradeRow(g.branch, g.recorded, [g.counts[n] for n in names]) for g in grades],

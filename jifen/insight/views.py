@@ -13,21 +13,45 @@ from jifen.cycle import selectors as cycle_selectors
 from jifen.cycle.services import notification_mark_read
 from jifen.errors import DomainError
 from jifen.insight import charts, selectors
+from jifen.web.pagination import paginate
+from jifen.web.public import public_page
+
+# Public pages render the navbar that is the same for everyone (base.html).
+PUBLIC = {"public_page": True}
 
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
 
+NOTICES_PER_PAGE = 20
+ROWS_PER_PAGE = 100
+
+
 def public_notices(request):
-    notices = selectors.current_notices(timezone.localdate())
-    return render(request, "insight/public_notices.html", {"notices": notices})
+    """The notices posted now, a page at a time; the same for every reader, cached whole."""
+    today = timezone.localdate()
+
+    def page():
+        notices = paginate(request, selectors.notices_listed(today), NOTICES_PER_PAGE)
+        return render(request, "insight/public_notices.html", {"page": notices, **PUBLIC})
+
+    return public_page(request, selectors.notices_version(today), None, page)
 
 
 def public_notice(request, pk):
+    """One notice, its rows a page at a time; cached whole, keyed on the notice's last change
+    and the anchor it shows (a year's filing can be withdrawn and made again)."""
     notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
-    context = {"notice": notice, "anchor": cycle_selectors.notice_anchor(notice)}
-    return render(request, "insight/public_notice.html", context)
+    anchor = cycle_selectors.notice_anchor(notice)
+    version = f"notice:{notice.pk}:{notice.changed_at.isoformat()}:{anchor.pk if anchor else ''}"
+
+    def page():
+        rows = paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE)
+        context = {"notice": notice, "anchor": anchor, "page": rows, **PUBLIC}
+        return render(request, "insight/public_notice.html", context)
+
+    return public_page(request, version, notice.changed_at, page)
 
 
 @login_required
@@ -43,7 +67,9 @@ def dashboard(request, pk):
     form = YearForm(request.GET or None, initial={"year": today.year})
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     board = selectors.dashboard(org, year, today)
-    context = {"board": board, "form": form, "charts": charts.chart_data(board)}
+    page = paginate(request, board.ranking)
+    selectors.grade_rows(page, board.schemes)
+    context = {"board": board, "page": page, "form": form, "charts": charts.chart_data(board)}
     return render(request, "insight/dashboard.html", context)
 
 

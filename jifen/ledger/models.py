@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jifen.ledger.enums import AnchorKind, Source, Stage
+from jifen.orgs.enums import MemberCategory
+from jifen.schemes.arithmetic import MonthScore, month_score
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import POINTS
 
@@ -280,3 +282,21 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year}-{self.month:02d} {self.year_score}"
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.exempt_reason or self.exempt_category)
+
+    @property
+    def exempt_text(self) -> str:
+        """Why the member is not scored, in the reader's language."""
+        if self.exempt_reason:
+            return self.exempt_reason
+        return str(MemberCategory(self.exempt_category).label) if self.exempt_category else ""
+
+    @property
+    def month_parts(self) -> MonthScore | None:
+        """The month's score with what makes it up, or None when the member did not belong."""
+        if self.base is None:
+            return None
+        return month_score(self.base, self.cap, self.performance, self.deductions)

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
 from jifen.ledger.chain import normalise_code
-from jifen.ledger.models import Anchor, Entry
+from jifen.ledger.models import Anchor, Entry, Standing
 from jifen.schemes.enums import ItemCategory
 
 
@@ -54,3 +54,26 @@ def month_sums(scope: Q, year: int):
         )
         .values_list("member_id", "month", "performance", "deductions", "commendation", "vetoes")
     )
+
+
+# ---------------------------------------------------------------- standings (the read model)
+
+
+def as_of(year: int, today) -> int | None:
+    """The month whose standings show a year as it stands today: December for a past year,
+    this month for this year, none for a year to come."""
+    if year < today.year:
+        return 12
+    return today.month if year == today.year else None
+
+
+def standing(member_id: int, year: int, month: int | None) -> Standing | None:
+    """The member's standing at the end of the month (one indexed row)."""
+    if month is None:
+        return None
+    return Standing.objects.filter(member_id=member_id, year=year, month=month).first()
+
+
+def year_standings(member_id: int, year: int) -> dict[int, Standing]:
+    """The member's twelve rows of the year, by month."""
+    return {s.month: s for s in Standing.objects.filter(member_id=member_id, year=year)}

@@ -22,21 +22,17 @@ from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger import periods
 from jifen.ledger.enums import Stage
-from jifen.ledger.models import Entry, Period
+from jifen.ledger.models import Entry, Period, Standing
+from jifen.ledger.selectors import as_of, standing, year_standings
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
-from jifen.schemes.arithmetic import competition_ranks, round1
+from jifen.schemes.arithmetic import round1
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.selectors import (
-    BranchYear,
-    MemberYear,
-    branch_year_results,
-    branches_year_results,
-    member_entries,
-)
+from jifen.scoring.rules import GradeStep, suggest_grade
+from jifen.scoring.selectors import MemberYear, branches_year_results, member_entries
 
 
 def quarter_months(month: int) -> list[int]:
@@ -69,41 +65,39 @@ class Overview:
     member: Member
     year: int
     month: int
-    result: MemberYear | None
+    standing: Standing | None  # the read model's row for this month (jifen.ledger.standings)
+    grade: GradeStep | None  # suggested so far
     this_month: PeriodScore
     this_quarter: PeriodScore
     this_year: PeriodScore
 
 
-def _period(branch_year: BranchYear, member: Member, months: list[int]) -> PeriodScore:
-    scores = {
-        m.member_id: m.period_score(months)
-        for m in branch_year.members
-        if not m.exempt and m.period_score(months) is not None
-    }
-    ranks = competition_ranks(scores)
-    return PeriodScore(scores.get(member.pk), ranks.get(member.pk), len(scores))
+def suggested_grade(row: Standing, scheme: Scheme | None) -> GradeStep | None:
+    """The grade the rules suggest for a standing's year score, from its rank and how many
+    share it and are ranked: no branch to compute."""
+    if row.year_rank is None or scheme is None:
+        return None
+    steps = [GradeStep.of(g) for g in scheme.grade_levels.all()]
+    step, _flagged = suggest_grade(
+        steps, row.year_score, row.year_rank, row.year_tied, row.year_ranked, row.vetoed
+    )
+    return step
 
 
 def member_overview(member: Member, today: datetime.date) -> Overview:
     """The member's score this month, quarter and year with the rank among the branch's scored
-    members (exempt members have none)."""
-    branch_year = branch_year_results(member.branch, today.year)
-    result = branch_year.for_member(member.pk)
-    year_score = PeriodScore(
-        result.score if result else None,
-        result.rank if result else None,
-        sum(1 for m in branch_year.members if m.rank is not None),
-    )
-    return Overview(
-        member=member,
-        year=today.year,
-        month=today.month,
-        result=result,
-        this_month=_period(branch_year, member, [today.month]),
-        this_quarter=_period(branch_year, member, quarter_months(today.month)),
-        this_year=year_score,
-    )
+    members (exempt members have none): one row of the standings."""
+    row = standing(member.pk, today.year, today.month)
+    periods = [
+        PeriodScore(
+            getattr(row, f"{kind}_score", None),
+            getattr(row, f"{kind}_rank", None),
+            getattr(row, f"{kind}_ranked", 0),
+        )
+        for kind in ("month", "quarter", "year")
+    ]
+    grade = suggested_grade(row, current_scheme(member.branch, today.year)) if row else None
+    return Overview(member, today.year, today.month, row, grade, *periods)
 
 
 @dataclass(frozen=True)
@@ -115,18 +109,18 @@ class MonthExplanation:
 
 def member_explanation(
     member: Member, year: int, today: datetime.date
-) -> tuple[MemberYear | None, list[MonthExplanation]]:
-    """Every month's score with the archive lines behind it, newest first; months still to
-    come this year are left out."""
-    result = branch_year_results(member.branch, year).for_member(member.pk)
+) -> tuple[Standing | None, list[MonthExplanation]]:
+    """The year as it stands and every month's score with the archive lines behind it, newest
+    first; months still to come this year are left out."""
+    rows = year_standings(member.pk, year)
     by_month: dict[int, list] = {}
     for entry in member_entries(member, year):
         by_month.setdefault(entry.month, []).append(entry)
-    months = set(by_month) | set(result.months if result else {})
+    months = set(by_month) | {m for m, row in rows.items() if row.base is not None}
     if year == today.year:
         months = {m for m in months if m <= today.month}
-    return result, [
-        MonthExplanation(m, result.months.get(m) if result else None, by_month.get(m, []))
+    return rows.get(as_of(year, today)), [
+        MonthExplanation(m, rows[m].month_parts if m in rows else None, by_month.get(m, []))
         for m in sorted(months, reverse=True)
     ]
 

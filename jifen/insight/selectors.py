@@ -7,13 +7,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
 from jifen.declarations.models import Declaration
-from jifen.ledger.models import Standing
+from jifen.ledger.models import RankingMonth, Standing
 from jifen.ledger.periods import declaration_window
 from jifen.ledger.selectors import as_of
 from jifen.orgs.enums import OrgKind, RoleKind
@@ -147,17 +147,16 @@ def histogram(rows: QuerySet[Standing]) -> list[tuple[str, int]]:
 def monthly_trend(
     branches: list[Organisation], year: int, last_month: int
 ) -> list[tuple[int, Decimal | None]]:
-    """Average monthly score of the scored members, month by month up to `last_month`."""
-    rows = (
-        Standing.objects.filter(
-            branch__in=branches, year=year, month__lte=last_month, month_score__isnull=False
-        )
-        .order_by()
-        .values("month")
-        .annotate(total=Sum("month_score"), count=Count("pk"))
-    )
-    sums = {row["month"]: round1(Decimal(row["total"]) / row["count"]) for row in rows}
-    return [(month, sums.get(month)) for month in range(1, last_month + 1)]
+    """Average monthly score of the scored members, month by month up to `last_month`, from
+    the months' sums the standings keep (one row per branch and month)."""
+    sums = defaultdict(lambda: [Decimal(0), 0])
+    for row in RankingMonth.objects.filter(branch__in=branches, year=year, month__lte=last_month):
+        sums[row.month][0] += row.total
+        sums[row.month][1] += row.scored
+    return [
+        (m, round1(sums[m][0] / sums[m][1]) if sums[m][1] else None)
+        for m in range(1, last_month + 1)
+    ]
 
 
 def ranking(rows: QuerySet[Standing]) -> QuerySet[Standing]:
@@ -175,7 +174,11 @@ def branch_schemes(branches: list[Organisation], year: int) -> dict[int, Scheme 
 
 
 def _steps(scheme: Scheme | None) -> list[GradeStep]:
-    return [GradeStep.of(g) for g in scheme.grade_levels.all()] if scheme else []
+    if scheme is None:
+        return []
+    if not hasattr(scheme, "steps"):
+        scheme.steps = [GradeStep.of(g) for g in scheme.grade_levels.all()]
+    return scheme.steps
 
 
 def grade_rows(rows, schemes: dict[int, Scheme | None]) -> None:

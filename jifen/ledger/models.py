@@ -226,6 +226,29 @@ class Ranking(models.Model):
         return f"{self.branch_id} {self.year}"
 
 
+class RankingMonth(models.Model):
+    """A branch's month in the read model: how many members have a score for it and their
+    sum, kept with the ranks, so that a dashboard's monthly average reads one row per month."""
+
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    scored = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("ranking month")
+        verbose_name_plural = _("ranking months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "year", "month"], name="unique_ranking_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}-{self.month:02d}"
+
+
 class Standing(models.Model):
     """A member's standing in their branch as it is at the end of month `month` of a year: that
     month's score, the quarter's so far and the year's so far, each with its rank among the

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
-from jifen.ledger.models import Period, Ranking, Standing
+from jifen.ledger.models import Period, Ranking, RankingMonth, Standing
 from jifen.ledger.selectors import month_sums
 from jifen.orgs.models import Organisation, Placement
 from jifen.schemes import arithmetic
@@ -239,9 +239,34 @@ def _rank_sql(vendor: str) -> str:
 
 def _rerank(branch_id: int, year: int, first_month: int) -> None:
     """Rank the branch's rows of the year from `first_month` on (ties share a rank, members
-    without a score have none); only rows whose rank or count changed are written."""
+    without a score have none); only rows whose rank or count changed are written. The
+    months' sums of scores are counted again with them."""
     with connection.cursor() as cursor:
         cursor.execute(_rank_sql(connection.vendor), [branch_id, year, first_month])
+    sums = (
+        Standing.objects.filter(
+            branch_id=branch_id, year=year, month__gte=first_month, month_score__isnull=False
+        )
+        .order_by()
+        .values("month")
+        .annotate(scored=Count("pk"), total=Sum("month_score"))
+    )
+    found = {row["month"]: row for row in sums}
+    RankingMonth.objects.bulk_create(
+        [
+            RankingMonth(
+                branch_id=branch_id,
+                year=year,
+                month=month,
+                scored=found.get(month, {}).get("scored", 0),
+                total=found.get(month, {}).get("total") or 0,
+            )
+            for month in range(first_month, 13)
+        ],
+        update_conflicts=True,
+        unique_fields=["branch", "year", "month"],
+        update_fields=["scored", "total"],
+    )
 
 
 # ---------------------------------------------------------------- keeping them current
@@ -375,6 +400,7 @@ def _expected(year: int):
 def rebuild() -> int:
     """Make every row again from the archive, placements and schemes; returns how many."""
     Standing.objects.all().delete()
+    RankingMonth.objects.all().delete()
     for year in scored_years():
         branch_ids = set()
         for rows in _expected(year):
@@ -417,10 +443,24 @@ def differences() -> list[tuple[int, int, int, str]]:
             branch_ids = {r.branch_id for r in rows}
             stored = Standing.objects.filter(year=year, branch_id__in=branch_ids)
             found += _compare({(r.member_id, r.month): r for r in rows}, stored, year)
+            found += _compare_months(rows, branch_ids, year)
         placed = Placement.objects.filter(year_bounds(year)).values("member_id")
         unplaced = Standing.objects.filter(year=year).exclude(member_id__in=placed)
         found += [(m, year, month, "extra") for m, month in unplaced.values_list("member", "month")]
     return found
+
+
+def _compare_months(rows: list[Standing], branch_ids, year: int) -> list:
+    """The months' sums of scores kept for the dashboards, against the rows they sum."""
+    expected = defaultdict(lambda: [0, arithmetic.ZERO])
+    for row in rows:
+        if row.month_score is not None:
+            expected[row.branch_id, row.month][0] += 1
+            expected[row.branch_id, row.month][1] += row.month_score
+    stored = RankingMonth.objects.filter(year=year, branch_id__in=branch_ids)
+    kept = {(m.branch_id, m.month): [m.scored, m.total] for m in stored if m.scored}
+    wrong = sorted(key for key in expected.keys() | kept.keys() if expected[key] != kept.get(key))
+    return [(None, year, month, f"branch {branch_id}: sum of scores") for branch_id, month in wrong]
 
 
 def _compare(expected: dict, stored, year: int) -> list[tuple[int, int, int, str]]:

@@ -125,7 +125,7 @@ def test_verify_standings_names_a_row_that_differs(world):
     call_command("verify_standings", stdout=None)
     Standing.objects.filter(member=world.member, year=YEAR, month=2).update(year_score=99)
 
-    with pytest.raises(CommandError, match="1 rows"):
+    with pytest.raises(CommandError, match="有 1 行"):
         call_command("verify_standings", stdout=None)
     assert standings.differences() == [(world.member.pk, YEAR, 2, "year_score")]
 

@@ -20,10 +20,11 @@ class Command(BaseCommand):
             self.stdout.write(_("The standings agree with the points archive."))
             return
         for member_id, year, month, what in found:
-            self.stderr.write(
-                _("- member %(member)d, %(year)d-%(month)02d: %(what)s")
-                % {"member": member_id, "year": year, "month": month, "what": what}
-            )
+            line = {"member": member_id, "year": year, "month": month, "what": what}
+            if member_id is None:
+                self.stderr.write(_("- %(year)d-%(month)02d: %(what)s") % line)
+            else:
+                self.stderr.write(_("- member %(member)d, %(year)d-%(month)02d: %(what)s") % line)
         raise CommandError(
             _(
                 "The standings differ from the points archive in %(count)d rows: run "

@@ -855,9 +855,9 @@ def year_filing_withdraw(*, actor, year_result: YearResult, reason: str) -> Year
     held = periods.take(branch, year, range(1, 13))
     ledger.periods_reopen_filed(actor=actor, branch=branch, year=year, held=held)
     now = timezone.now()
-    YearFiling.objects.filter(year_result=year_result, withdrawn_at__isnull=True).update(
-        withdrawn_by=actor, withdrawn_at=now, withdrawal_reason=reason
-    )
+    for filing in YearFiling.objects.filter(year_result=year_result, withdrawn_at__isnull=True):
+        filing.withdrawn_by, filing.withdrawn_at, filing.withdrawal_reason = actor, now, reason
+        filing.save(update_fields=["withdrawn_by", "withdrawn_at", "withdrawal_reason"])
     year_result.state, year_result.review_reason = YearState.RETURNED, reason
     year_result.reviewed_by, year_result.reviewed_at = actor, now
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])

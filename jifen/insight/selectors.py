@@ -48,11 +48,9 @@ def notices_listed(today: datetime.date) -> QuerySet[Notice]:
     return current_notices(today).annotate(listed=Count("rows"))
 
 
-def notices_version(today: datetime.date) -> str:
-    """What the public list's content depends on, in one query: a notice posted, changed or
-    expired changes it."""
-    seen = public_notices(today).aggregate(n=Count("pk"), last=Max("pk"), changed=Max("changed_at"))
-    return f"{today}:{seen['n']}:{seen['last']}:{seen['changed']}"
+def notices_changed(today: datetime.date) -> datetime.datetime | None:
+    """When a notice of the public list last changed."""
+    return public_notices(today).aggregate(changed=Max("changed_at"))["changed"]
 
 
 # Which dashboards a user may open

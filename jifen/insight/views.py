@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,28 +31,30 @@ ROWS_PER_PAGE = 100
 
 def public_notices(request):
     """The notices posted now, a page at a time; the same for every reader, cached whole."""
-    today = timezone.localdate()
 
     def page():
+        today = timezone.localdate()
         notices = paginate(request, selectors.notices_listed(today), NOTICES_PER_PAGE)
-        return render(request, "insight/public_notices.html", {"page": notices, **PUBLIC})
+        context = {"page": notices, "last_modified": selectors.notices_changed(today)}
+        return TemplateResponse(request, "insight/public_notices.html", {**context, **PUBLIC})
 
-    return public_page(request, selectors.notices_version(today), None, page)
+    return public_page(request, page)
 
 
 def public_notice(request, pk):
-    """One notice, its rows a page at a time; cached whole, keyed on the notice's last change
-    and the anchor it shows (a year's filing can be withdrawn and made again)."""
-    notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
-    anchor = cycle_selectors.notice_anchor(notice)
-    version = f"notice:{notice.pk}:{notice.changed_at.isoformat()}:{anchor.pk if anchor else ''}"
+    """One notice, its rows a page at a time; the same for every reader, cached whole."""
 
     def page():
-        rows = paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE)
-        context = {"notice": notice, "anchor": anchor, "page": rows, **PUBLIC}
-        return render(request, "insight/public_notice.html", context)
+        notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
+        context = {
+            "notice": notice,
+            "anchor": cycle_selectors.notice_anchor(notice),
+            "page": paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE),
+            "last_modified": notice.changed_at,
+        }
+        return TemplateResponse(request, "insight/public_notice.html", {**context, **PUBLIC})
 
-    return public_page(request, version, notice.changed_at, page)
+    return public_page(request, page)
 
 
 @login_required

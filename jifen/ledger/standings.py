@@ -434,8 +434,10 @@ def _ranked(rows: list[Standing]) -> None:
 FIELDS = ["branch_id", *COMPUTED[1:], *RANKS]
 
 
-def differences() -> list[tuple[int, int, int, str]]:
-    """Where the rows differ from what the archive says now: (member, year, month, what)."""
+def differences() -> list[tuple[int | None, int, int, str]]:
+    """Where the rows differ from what the archive says now: (member, year, month, what), what
+    being "missing", "extra", the fields that differ, or "sums:<branch>" for a branch-month's
+    sum of scores (member None)."""
     found = []
     for year in scored_years():
         for rows in _expected(year):
@@ -460,7 +462,7 @@ def _compare_months(rows: list[Standing], branch_ids, year: int) -> list:
     stored = RankingMonth.objects.filter(year=year, branch_id__in=branch_ids)
     kept = {(m.branch_id, m.month): [m.scored, m.total] for m in stored if m.scored}
     wrong = sorted(key for key in expected.keys() | kept.keys() if expected[key] != kept.get(key))
-    return [(None, year, month, f"branch {branch_id}: sum of scores") for branch_id, month in wrong]
+    return [(None, year, month, f"sums:{branch_id}") for branch_id, month in wrong]
 
 
 def _compare(expected: dict, stored, year: int) -> list[tuple[int, int, int, str]]:

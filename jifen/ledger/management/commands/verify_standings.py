@@ -5,6 +5,16 @@ from jifen.ledger import standings
 from jifen.ledger.models import Standing
 
 
+def _describe(what: str) -> str:
+    if what == "missing":
+        return _("no row, though the archive gives one")
+    if what == "extra":
+        return _("a row the archive does not give")
+    if what.startswith("sums:"):
+        return _("the sum of scores of branch %(branch)s differs") % {"branch": what[5:]}
+    return _("differs in %(fields)s") % {"fields": what}
+
+
 class Command(BaseCommand):
     help = (
         "Compare the read model of standings with what the points archive says now and name "
@@ -20,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(_("The standings agree with the points archive."))
             return
         for member_id, year, month, what in found:
-            line = {"member": member_id, "year": year, "month": month, "what": what}
+            line = {"member": member_id, "year": year, "month": month, "what": _describe(what)}
             if member_id is None:
                 self.stderr.write(_("- %(year)d-%(month)02d: %(what)s") % line)
             else:

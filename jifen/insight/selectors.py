@@ -21,9 +21,8 @@ from jifen.orgs.models import Organisation
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
-from jifen.schemes.selectors import current_scheme, pick_scheme, schemes_for_year
-from jifen.scoring.rules import GradeStep, suggest_grade
-from jifen.scoring.selectors import MONTHS
+from jifen.schemes.selectors import current_scheme
+from jifen.scoring.selectors import MONTHS, branch_schemes, suggested_grade_counts
 
 DECIDED = (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED, DeclarationStatus.REJECTED)
 PARENT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -164,36 +163,6 @@ def ranking(rows: QuerySet[Standing]) -> QuerySet[Standing]:
     )
 
 
-def branch_schemes(branches: list[Organisation], year: int) -> dict[int, Scheme | None]:
-    """The scheme each branch is scored under this year, with its grade scale (two queries)."""
-    ancestors = {i for b in branches for i in b.ancestor_ids}
-    schemes = list(schemes_for_year(list(ancestors), year).prefetch_related("grade_levels"))
-    return {b.pk: pick_scheme(schemes, b) for b in branches}
-
-
-def _steps(scheme: Scheme | None) -> list[GradeStep]:
-    if scheme is None:
-        return []
-    if not hasattr(scheme, "steps"):
-        scheme.steps = [GradeStep.of(g) for g in scheme.grade_levels.all()]
-    return scheme.steps
-
-
-def grade_rows(rows, schemes: dict[int, Scheme | None]) -> None:
-    """Give each row of a page its suggested grade (row.grade, row.grade_flagged)."""
-    for row in rows:
-        row.grade, row.grade_flagged = None, False
-        if row.year_rank is not None:
-            row.grade, row.grade_flagged = suggest_grade(
-                _steps(schemes.get(row.branch_id)),
-                row.year_score,
-                row.year_rank,
-                row.year_tied,
-                row.year_ranked,
-                row.vetoed,
-            )
-
-
 def _review_due(scheme: Scheme, year: int, month: int) -> datetime.date:
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return datetime.date(next_year, next_month, scheme.review_deadline_day)
@@ -242,31 +211,11 @@ def _recorded_grades(branches: list[Organisation], year: int) -> dict[int, Count
     return counts
 
 
-def _suggested_grades(rows: QuerySet[Standing], schemes) -> dict[int, Counter]:
-    """Suggested grades counted per branch from the rows grouped by what decides a grade
-    (score, rank, ties, count, veto): as many groups as distinct scores, not members."""
-    groups = (
-        rows.order_by()
-        .values_list("branch_id", "year_score", "year_rank", "year_tied", "year_ranked", "vetoed")
-        .annotate(count=Count("pk"))
-    )
-    counts = defaultdict(Counter)
-    for branch_id, score, rank, tied, ranked, vetoed, count in groups:
-        name = ""
-        if rank is not None:
-            step, _flagged = suggest_grade(
-                _steps(schemes.get(branch_id)), score, rank, tied, ranked, vetoed
-            )
-            name = step.name if step else ""
-        counts[branch_id][name] += count
-    return counts
-
-
 def grades_per_branch(
     branches: list[Organisation], rows: QuerySet[Standing], schemes, year: int
 ) -> list[BranchGrades]:
     recorded = _recorded_grades(branches, year)
-    suggested = _suggested_grades(rows, schemes)
+    suggested = suggested_grade_counts(rows, schemes)
     return [
         BranchGrades(branch, True, recorded[branch.pk])
         if branch.pk in recorded

@@ -14,6 +14,7 @@ from jifen.cycle import selectors as cycle_selectors
 from jifen.cycle.services import notification_mark_read
 from jifen.errors import DomainError
 from jifen.insight import charts, selectors
+from jifen.scoring.selectors import grade_rows
 from jifen.web.pagination import paginate
 from jifen.web.public import public_page
 
@@ -71,7 +72,7 @@ def dashboard(request, pk):
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     board = selectors.dashboard(org, year, today)
     page = paginate(request, board.ranking)
-    selectors.grade_rows(page, board.schemes)
+    grade_rows(page, board.schemes)
     context = {"board": board, "page": page, "form": form, "charts": charts.chart_data(board)}
     return render(request, "insight/dashboard.html", context)
 

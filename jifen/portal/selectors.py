@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, YearState
 from jifen.cycle.models import (
@@ -31,8 +32,13 @@ from jifen.schemes.arithmetic import round1
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import GradeStep, suggest_grade
-from jifen.scoring.selectors import MemberYear, branches_year_results, member_entries
+from jifen.scoring.rules import GradeStep
+from jifen.scoring.selectors import (
+    branch_schemes,
+    member_entries,
+    standing_grade,
+    suggested_grade_counts,
+)
 
 
 def quarter_months(month: int) -> list[int]:
@@ -72,18 +78,6 @@ class Overview:
     this_year: PeriodScore
 
 
-def suggested_grade(row: Standing, scheme: Scheme | None) -> GradeStep | None:
-    """The grade the rules suggest for a standing's year score, from its rank and how many
-    share it and are ranked: no branch to compute."""
-    if row.year_rank is None or scheme is None:
-        return None
-    steps = [GradeStep.of(g) for g in scheme.grade_levels.all()]
-    step, _flagged = suggest_grade(
-        steps, row.year_score, row.year_rank, row.year_tied, row.year_ranked, row.vetoed
-    )
-    return step
-
-
 def member_overview(member: Member, today: datetime.date) -> Overview:
     """The member's score this month, quarter and year with the rank among the branch's scored
     members (exempt members have none): one row of the standings."""
@@ -96,7 +90,7 @@ def member_overview(member: Member, today: datetime.date) -> Overview:
         )
         for kind in ("month", "quarter", "year")
     ]
-    grade = suggested_grade(row, current_scheme(member.branch, today.year)) if row else None
+    grade = standing_grade(row, current_scheme(member.branch, today.year))[0] if row else None
     return Overview(member, today.year, today.month, row, grade, *periods)
 
 
@@ -242,16 +236,24 @@ class BranchRow:
     year_result: YearResult | None
 
 
-def _average(results: list[MemberYear]) -> Decimal | None:
-    scores = [m.score for m in results if m.score is not None and not m.exempt]
-    if not scores:
-        return None
-    return round1(sum(scores, Decimal(0)) / len(scores))
-
-
 def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
+    """Each branch below the organisation as its standings stand: a fixed number of queries,
+    the counting done by the database."""
     branches = list(branches_under(org))
-    results = branches_year_results(branches, year)
+    rows = Standing.objects.filter(
+        branch__in=branches, year=year, month=as_of(year, timezone.localdate()) or 0
+    )
+    totals = {
+        r["branch_id"]: r
+        for r in rows.order_by()
+        .values("branch_id")
+        .annotate(
+            members=Count("pk"),
+            scored=Count("year_rank"),
+            total=Sum("year_score", filter=Q(year_rank__isnull=False)),
+        )
+    }
+    grades = suggested_grade_counts(rows, branch_schemes(branches, year))
     pending = dict(
         Declaration.objects.filter(
             branch__in=branches, year=year, status=DeclarationStatus.SUBMITTED
@@ -268,18 +270,15 @@ def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
     years = year_states(org, year)
     rows = []
     for branch in branches:
-        members = results[branch.pk].members
-        grades: dict[str, int] = {}
-        for m in members:
-            if m.grade is not None:
-                grades[m.grade.name] = grades.get(m.grade.name, 0) + 1
+        found = totals.get(branch.pk, {"members": 0, "scored": 0, "total": None})
+        average = round1(found["total"] / found["scored"]) if found["scored"] else None
         rows.append(
             BranchRow(
                 branch=branch,
-                members=len(members),
-                scored=sum(1 for m in members if m.rank is not None),
-                average=_average(members),
-                grades=grades,
+                members=found["members"],
+                scored=found["scored"],
+                average=average,
+                grades={name: n for name, n in grades[branch.pk].items() if name},
                 pending=pending.get(branch.pk, 0),
                 locked=locks.get(branch.pk, 0),
                 year_result=years.get(branch.pk),

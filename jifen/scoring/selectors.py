@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
 from jifen.ledger.models import Entry, Period
@@ -375,3 +376,57 @@ def member_entries(member: Member, year: int, months: Iterable[int] = MONTHS):
         .select_related("item", "recorded_by", "commendation_level", "reverses", "branch")
         .order_by("month", "seq")
     )
+
+
+# --- the grades the rules suggest for rows of the standings (jifen.ledger.standings) ---------
+
+
+def branch_schemes(branches: Iterable[Organisation], year: int) -> dict[int, Scheme | None]:
+    """The scheme each branch is scored under in the year, with its grade scale (two queries)."""
+    branches = list(branches)
+    ancestors = {i for b in branches for i in b.ancestor_ids}
+    schemes = list(schemes_for_year(list(ancestors), year).prefetch_related("grade_levels"))
+    return {b.pk: pick_scheme(schemes, b) for b in branches}
+
+
+def _steps(scheme: Scheme | None) -> list[GradeStep]:
+    if scheme is None:
+        return []
+    if not hasattr(scheme, "grade_steps"):
+        scheme.grade_steps = _grade_steps(scheme)
+    return scheme.grade_steps
+
+
+def standing_grade(row, scheme: Scheme | None) -> tuple[GradeStep | None, bool]:
+    """The grade suggested for a standing's year score from its rank, how many share it and
+    how many are ranked (as _rank_and_grade does for a computed branch), and whether the
+    meeting must look at it."""
+    if row.year_rank is None:
+        return None, False
+    return rules.suggest_grade(
+        _steps(scheme), row.year_score, row.year_rank, row.year_tied, row.year_ranked, row.vetoed
+    )
+
+
+def grade_rows(rows, schemes: dict[int, Scheme | None]) -> None:
+    """Give each row of a page its suggested grade (row.grade, row.grade_flagged)."""
+    for row in rows:
+        row.grade, row.grade_flagged = standing_grade(row, schemes.get(row.branch_id))
+
+
+def suggested_grade_counts(rows, schemes: dict[int, Scheme | None]) -> dict[int, Counter]:
+    """Suggested grades counted per branch ("" for members without one), from the rows grouped
+    by what decides a grade: as many groups as distinct scores, not members."""
+    groups = (
+        rows.order_by()
+        .values_list("branch_id", "year_score", "year_rank", "year_tied", "year_ranked", "vetoed")
+        .annotate(count=Count("pk"))
+    )
+    counts = defaultdict(Counter)
+    for branch_id, score, rank, tied, ranked, vetoed, count in groups:
+        row = SimpleNamespace(
+            year_score=score, year_rank=rank, year_tied=tied, year_ranked=ranked, vetoed=vetoed
+        )
+        step, _flagged = standing_grade(row, schemes.get(branch_id))
+        counts[branch_id][step.name if step else ""] += count
+    return counts

@@ -234,8 +234,12 @@ def _measure(pages, args) -> dict[str, tuple[float, int]]:
             results[label] = (_load(port, url, cookie, args), queries[label])
         return results
     finally:
-        server.terminate()
-        server.wait(10)
+        server.terminate()  # the workers finish first: on a loaded machine, a while
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _verdict(ok: bool) -> str:

@@ -192,7 +192,7 @@ def _gunicorn(port: int) -> subprocess.Popen:
         ],
         env=env,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=2):
@@ -200,7 +200,7 @@ def _gunicorn(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("gunicorn did not answer on loopback within 30 s")
+    raise SystemExit("gunicorn did not answer on loopback within 180 s")
 
 
 def _load(port, url, cookie, args, requests=None) -> float:

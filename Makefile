@@ -54,6 +54,7 @@ bench: setup
 	$(PY) bench/year_close.py
 	$(PY) bench/exports.py
 	$(PY) bench/integrity.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules jifen/static/vendor var/staticfiles

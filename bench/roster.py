@@ -10,13 +10,14 @@ def id_number_base(prefix: int, n: int, born: str) -> str:
     return f"{100000 + prefix * 1000 + n // 1000:06d}{born}{n % 1000:03d}"
 
 
-def bulk_members(branch, count: int, prefix: int) -> list:
-    """`count` members placed in `branch` since 2000, with valid ID numbers unique per prefix."""
+def bulk_members(branch, count: int, prefix: int, first: int = 0) -> list:
+    """`count` members placed in `branch` since 2000, numbered from `first`, with valid ID
+    numbers unique per prefix and number."""
     from jifen.orgs.models import Member, Placement
     from jifen.orgs.validators import id_number_check_code
 
     rows = []
-    for n in range(count):
+    for n in range(first, first + count):
         first17 = id_number_base(prefix, n, "19800101")
         rows.append(
             Member(

@@ -1,11 +1,16 @@
-"""Year close at scale: 10,000 members × 12 months (about 1M ledger entries).
+"""Year close at scale: 10,000 members × 12 months (about 1M ledger entries), or more.
 
 Times the year computation (jifen.scoring.selectors.branches_year_results for every branch of
 the organisation) and, over the same rows, one hand-written SQL aggregate that does only the
 arithmetic; prints both and their ratio (target ≤ 2). SQLite by default; PostgreSQL when
 DATABASE_URL is set. Runs in a throw-away test database.
 
-    .venv/bin/python bench/year_close.py [--members 10000] [--per-month 8]
+With several sizes (--members 10000 100000) each gets its own database in turn, and the run
+ends with the time per 1,000 members at each size: the same time means linear growth.
+Entries are streamed with COPY on PostgreSQL (bench/archive.py): 100,000 members (9.6M
+entries) build in minutes.
+
+    .venv/bin/python bench/year_close.py [--members 10000 [100000]] [--per-month 8] [--rounds 5]
 """
 
 import argparse
@@ -28,7 +33,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.archive import bulk_chains  # noqa: E402
+from bench.archive import bulk_chains, entry  # noqa: E402
 from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
@@ -59,34 +64,32 @@ def _tree(members: int):
 
 
 def _entries(members, scheme, root, per_month: int) -> int:
-    """Entries as the services would write them, chained, but inserted in bulk for speed."""
-    from jifen.ledger.models import Entry
-
+    """Entries as the services would write them, chained, but written in bulk for speed."""
     rng = random.Random(1)
     items = [i for i in scheme.items.all() if i.category in ("performance", "deduction")]
+    signed = [
+        (i.pk, i.category, -i.points_min if i.category == "deduction" else i.points_min)
+        for i in items
+    ]
     now = timezone.now()
-
-    def rows():
-        for member in members:
-            for month in range(1, 13):
-                for _ in range(per_month):
-                    item = rng.choice(items)
-                    sign = -1 if item.category == "deduction" else 1
-                    yield Entry(
-                        member=member,
-                        branch=member.branch,
-                        year=YEAR,
-                        month=month,
-                        item=item,
-                        category=item.category,
-                        points=sign * item.points_min,
-                        source="committee",
-                        reason="bench",
-                        recorded_by=root,
-                        recorded_at=now,
-                    )
-
-    return bulk_chains(rows())
+    return bulk_chains(
+        entry(
+            member_id=member_id,
+            branch_id=branch_id,
+            year=YEAR,
+            month=month,
+            item_id=item_id,
+            category=category,
+            points=points,
+            source="committee",
+            reason="bench",
+            recorded_by_id=root.pk,
+            recorded_at=now,
+        )
+        for member_id, branch_id in members
+        for month in range(1, 13)
+        for item_id, category, points in (rng.choice(signed) for _ in range(per_month))
+    )
 
 
 def _hand_written_sql() -> str:
@@ -120,53 +123,76 @@ def _timed(function):
     return time.perf_counter() - start, result
 
 
-def run(members: int, per_month: int) -> None:
+def run(members: int, per_month: int, rounds: int) -> tuple[float, float]:
+    """Generate the organisation and time the year computation against the SQL; returns the
+    best time of each."""
     from jifen.scoring.selectors import branches_year_results
 
     with transaction.atomic():
         root, branches, scheme = _tree(members)
         people = [
-            m for b, branch in enumerate(branches) for m in bulk_members(branch, BRANCH_SIZE, b)
+            (m.pk, m.branch_id)
+            for b, branch in enumerate(branches)
+            for m in bulk_members(branch, BRANCH_SIZE, 1, first=b * BRANCH_SIZE)
         ]
-    gen_time, count = _timed(lambda: _entries(people, scheme, root, per_month))
+    with transaction.atomic():
+        gen_time, count = _timed(lambda: _entries(people, scheme, root, per_month))
     print(
-        f"database: {connection.vendor}; {len(people)} members, {count} entries "
-        f"(generated in {gen_time:.1f} s)"
+        f"database: {connection.vendor}; {len(people):,} members, {count:,} entries "
+        f"(generated in {gen_time:.0f} s)"
     )
     with connection.cursor() as cursor:  # statistics, as a maintained database has them
         cursor.execute("ANALYZE")
     orm_times, sql_times = [], []
-    for _ in range(ROUNDS):  # best of several rounds: the first also warms the caches
+    for _ in range(rounds):  # best of several rounds: the first also warms the caches
         orm_time, results = _timed(lambda: branches_year_results(branches, YEAR))
         sql_time, rows = _timed(_run_hand_written_sql)
         orm_times.append(orm_time)
         sql_times.append(sql_time)
+    orm, sql = min(orm_times), min(sql_times)
     print(
-        f"year computation {min(orm_times):.2f} s; hand-written SQL {min(sql_times):.2f} s; "
-        f"ratio {min(orm_times) / min(sql_times):.2f} (best of {ROUNDS} rounds each)"
+        f"year computation {orm:.2f} s; hand-written SQL {sql:.2f} s; "
+        f"ratio {orm / sql:.2f} (best of {rounds} rounds each)"
     )
     scored = {m.member_id: m.score for r in results.values() for m in r.members}
     raw = {member_id: Decimal(str(score)).quantize(Decimal("0.1")) for member_id, score in rows}
     mismatches = sum(1 for pk, score in scored.items() if abs(score - raw[pk]) > Decimal("0.1"))
     print(
-        f"members scored: {len(scored)}; "
+        f"members scored: {len(scored):,}; "
         f"scores differing from the SQL by more than 0.1: {mismatches}"
     )
+    return orm, sql
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=10000)
-    parser.add_argument("--per-month", type=int, default=8)
-    args = parser.parse_args()
+def _in_test_database(members: int, per_month: int, rounds: int) -> tuple[float, float]:
     if connection.vendor == "sqlite":
         tmp = tempfile.mkdtemp(prefix="jifen-bench-")
         connection.settings_dict["TEST"]["NAME"] = f"{tmp}/bench.sqlite3"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.members, args.per_month)
+        return run(members, per_month, rounds)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--members", type=int, nargs="+", default=[10000], help="one or more sizes, in turn"
+    )
+    parser.add_argument("--per-month", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    timings = {n: _in_test_database(n, args.per_month, args.rounds) for n in args.members}
+    if len(timings) > 1:
+        # Linear growth keeps the time per 1,000 members the same from one size to the next.
+        smallest = min(timings)
+        for n, (orm, sql) in sorted(timings.items()):
+            print(
+                f"{n:>9,} members: year computation {orm / n * 1000:.3f} s per 1,000 members "
+                f"(× {orm / timings[smallest][0] / (n / smallest):.2f} of linear from "
+                f"{smallest:,}); SQL {sql / n * 1000:.3f} s per 1,000; ratio {orm / sql:.2f}"
+            )
 
 
 if __name__ == "__main__":

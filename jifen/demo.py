@@ -14,6 +14,7 @@ from jifen.cycle.demo import build_cycle_demo
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
 from jifen.errors import LimitExceeded
+from jifen.ledger import standings
 from jifen.orgs import services as orgs
 from jifen.orgs.enums import MemberCategory, OrgKind, RoleKind
 from jifen.orgs.models import Organisation
@@ -65,6 +66,12 @@ def already_loaded() -> bool:
 
 @transaction.atomic
 def build(year: int, today: datetime.date) -> None:
+    # A year of entries through the services: the standings are brought up to date once.
+    with standings.batch():
+        _build(year, today)
+
+
+def _build(year: int, today: datetime.date) -> None:
     rng = random.Random(year)
     root = get_user_model().objects.create_superuser("root", password=PASSWORD)
     committee = orgs.organisation_create(

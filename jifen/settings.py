@@ -210,7 +210,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jifen_api_throttle",
     },
+    # Rendered public pages (jifen/web/public.py), shared by every app server.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jifen_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+# How long a rendered public page is kept; a changed notice gets a new key at once.
+JIFEN_PUBLIC_PAGE_SECONDS = envint("JIFEN_PUBLIC_PAGE_SECONDS", 86400)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "jifen.api.authentication.ApiTokenAuthentication",

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from jifen.orgs.enums import OrgKind
 from jifen.orgs.models import Member, Organisation, Placement
+from jifen.orgs.signals import members_changed
 from jifen.orgs.validators import id_number_check_code
 
 # Every test member is born on this day, the date that their ID numbers carry.
@@ -62,6 +63,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     def placement(obj, create, extracted, **kwargs):
         start = extracted or obj.join_date
         Placement.objects.create(member=obj, branch=obj.branch, start=start)
+        # As the roster's services do: the standings follow (jifen.ledger.standings).
+        members_changed.send(sender=Member, member_ids=[obj.pk])
 
 
 def d(value) -> Decimal:

@@ -120,6 +120,9 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("published by")
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    # When the notice or its rows last changed: the public pages' cache and ETag are keyed on
+    # it, so whatever changes a notice saves it (a re-issue included).
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("public notice")

@@ -49,9 +49,10 @@ from jifen.ledger.selectors import entries_seen
 from jifen.notifications.services import notify
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
+from jifen.schemes.arithmetic import competition_ranks
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import competition_ranks, rank_condition_met
+from jifen.scoring.rules import rank_condition_met
 from jifen.scoring.selectors import branch_year_results
 
 # ---------------------------------------------------------------- shared checks
@@ -837,9 +838,9 @@ def year_filing_withdraw(*, actor, year_result: YearResult, reason: str) -> Year
     held = periods.take(branch, year, range(1, 13))
     ledger.periods_reopen_filed(actor=actor, branch=branch, year=year, held=held)
     now = timezone.now()
-    YearFiling.objects.filter(year_result=year_result, withdrawn_at__isnull=True).update(
-        withdrawn_by=actor, withdrawn_at=now, withdrawal_reason=reason
-    )
+    for filing in YearFiling.objects.filter(year_result=year_result, withdrawn_at__isnull=True):
+        filing.withdrawn_by, filing.withdrawn_at, filing.withdrawal_reason = actor, now, reason
+        filing.save(update_fields=["withdrawn_by", "withdrawn_at", "withdrawal_reason"])
     year_result.state, year_result.review_reason = YearState.RETURNED, reason
     year_result.reviewed_by, year_result.reviewed_at = actor, now
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])

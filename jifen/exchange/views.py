@@ -22,6 +22,7 @@ from jifen.orgs import rules
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.validators import id_number_check_code
 from jifen.schemes.models import Scheme
+from jifen.web.pagination import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report", "record_book")
@@ -231,11 +232,11 @@ def branch_exports(request, branch_id: int):
     branch = _branch(request.user, branch_id)
     # Pairs, not the classes: templates call whatever is callable.
     sources = [(name, exports.SOURCES[name].verbose_name) for name in BRANCH_EXPORTS]
-    members = selectors.roster_members(branch)
+    members = paginate(request, selectors.roster_members(branch))
     return render(
         request,
         "exchange/branch.html",
-        {"branch": branch, "sources": sources, "members": members},
+        {"branch": branch, "sources": sources, "page": members},
     )
 
 

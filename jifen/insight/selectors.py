@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from jifen.activities.selectors import (
     BranchAttendance,
@@ -19,14 +19,16 @@ from jifen.cycle.models import MemberGrade, Notice
 from jifen.cycle.selectors import public_notices
 from jifen.declarations.enums import PENDING, DeclarationStatus
 from jifen.declarations.models import Declaration
+from jifen.ledger.models import RankingMonth, Standing
 from jifen.ledger.periods import declaration_window
+from jifen.ledger.selectors import as_of
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Organisation
 from jifen.orgs.rules import visible_organisations
+from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import round1
-from jifen.scoring.selectors import MONTHS, BranchYear, MemberYear, branches_year_results
+from jifen.scoring.selectors import MONTHS, branch_schemes, suggested_grade_counts
 
 DECIDED = (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED, DeclarationStatus.REJECTED)
 PARENT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -38,8 +40,22 @@ SCORE_BINS = (0, 60, 70, 80, 90, 100)
 
 
 def current_notices(today: datetime.date) -> QuerySet[Notice]:
-    """The notices the public page shows, each with its rows (two queries in all)."""
-    return public_notices(today).select_related("branch__parent").prefetch_related("rows")
+    """The notices the public pages show, newest first, with what their headings name."""
+    return (
+        public_notices(today)
+        .select_related("branch__parent", "quarter__anchor")
+        .order_by("-opens_on", "branch__name", "pk")
+    )
+
+
+def notices_listed(today: datetime.date) -> QuerySet[Notice]:
+    """The public list: each notice with the number of members it lists, not the rows."""
+    return current_notices(today).annotate(listed=Count("rows"))
+
+
+def notices_changed(today: datetime.date) -> datetime.datetime | None:
+    """When a notice of the public list last changed."""
+    return public_notices(today).aggregate(changed=Max("changed_at"))["changed"]
 
 
 # Which dashboards a user may open
@@ -98,10 +114,10 @@ class Dashboard:
     organisation: Organisation
     year: int
     scheme: Scheme | None
-    results: list[BranchYear]
     histogram: list[tuple[str, int]]
     trend: list[tuple[int, Decimal | None]]
-    ranking: list[MemberYear]
+    ranking: QuerySet[Standing]  # paginated by the view; graded with `grade_rows`
+    schemes: dict[int, Scheme | None]  # each branch's, with its grade scale
     progress: list[MonthProgress]
     grade_names: list[str]
     grades: list[GradeRow]
@@ -111,27 +127,50 @@ class Dashboard:
     member_attendance: list[MemberTally] = field(default_factory=list)
 
 
-def histogram(scores: list[Decimal]) -> list[tuple[str, int]]:
-    bins = Counter(max(low for low in SCORE_BINS if score >= low) for score in scores)
+def _standings(branches: list[Organisation], year: int, month: int | None) -> QuerySet[Standing]:
+    """The branches' members as they stand at the end of the month (none for a year to come)."""
+    if month is None:
+        return Standing.objects.none()
+    return Standing.objects.filter(branch__in=branches, year=year, month=month)
+
+
+def histogram(rows: QuerySet[Standing]) -> list[tuple[str, int]]:
+    """Year scores in bins, counted by the database in one query."""
+    bounds = [*SCORE_BINS, None]
+    counts = rows.aggregate(
+        **{
+            str(low): Count(
+                "pk",
+                filter=Q(year_score__gte=low) & (Q(year_score__lt=high) if high else Q()),
+            )
+            for low, high in itertools.pairwise(bounds)
+        }
+    )
     labels = [f"{low}–{high - 1}" for low, high in itertools.pairwise(SCORE_BINS)]
     labels.append(f"≥{SCORE_BINS[-1]}")
-    return [(label, bins[low]) for label, low in zip(labels, SCORE_BINS, strict=True)]
+    return [(label, counts[str(low)]) for label, low in zip(labels, SCORE_BINS, strict=True)]
 
 
-def monthly_trend(members: list[MemberYear], last_month: int) -> list[tuple[int, Decimal | None]]:
-    """Average monthly score of the scored members, month by month up to `last_month`."""
-    trend = []
-    for month in range(1, last_month + 1):
-        scores = [m.months[month].score for m in members if not m.exempt and month in m.months]
-        average = round1(sum(scores) / len(scores)) if scores else None
-        trend.append((month, average))
-    return trend
+def monthly_trend(
+    branches: list[Organisation], year: int, last_month: int
+) -> list[tuple[int, Decimal | None]]:
+    """Average monthly score of the scored members, month by month up to `last_month`, from
+    the months' sums the standings keep (one row per branch and month)."""
+    sums = defaultdict(lambda: [Decimal(0), 0])
+    for row in RankingMonth.objects.filter(branch__in=branches, year=year, month__lte=last_month):
+        sums[row.month][0] += row.total
+        sums[row.month][1] += row.scored
+    return [
+        (m, round1(sums[m][0] / sums[m][1]) if sums[m][1] else None)
+        for m in range(1, last_month + 1)
+    ]
 
 
-def _ranking(results: list[BranchYear]) -> list[MemberYear]:
+def ranking(rows: QuerySet[Standing]) -> QuerySet[Standing]:
     """Ranked members first, by score; the exempt and those without a score after them."""
-    members = [m for result in results for m in result.members]
-    return sorted(members, key=lambda m: (m.score is None, -(m.score or 0), m.name))
+    return rows.select_related("member", "branch").order_by(
+        F("year_score").desc(nulls_last=True), "member__name", "member_id"
+    )
 
 
 def _review_due(scheme: Scheme, year: int, month: int) -> datetime.date:
@@ -182,16 +221,17 @@ def _recorded_grades(branches: list[Organisation], year: int) -> dict[int, Count
     return counts
 
 
-def grades_per_branch(results: list[BranchYear], year: int) -> list[BranchGrades]:
-    recorded = _recorded_grades([r.branch for r in results], year)
-    grades = []
-    for result in results:
-        if result.branch.pk in recorded:
-            grades.append(BranchGrades(result.branch, True, recorded[result.branch.pk]))
-            continue
-        counts = Counter(m.grade.name if m.grade else "" for m in result.members)
-        grades.append(BranchGrades(result.branch, False, counts))
-    return grades
+def grades_per_branch(
+    branches: list[Organisation], rows: QuerySet[Standing], schemes, year: int
+) -> list[BranchGrades]:
+    recorded = _recorded_grades(branches, year)
+    suggested = suggested_grade_counts(rows, schemes)
+    return [
+        BranchGrades(branch, True, recorded[branch.pk])
+        if branch.pk in recorded
+        else BranchGrades(branch, False, suggested[branch.pk])
+        for branch in branches
+    ]
 
 
 def _grade_names(scheme: Scheme | None, grades: list[BranchGrades]) -> list[str]:
@@ -204,23 +244,25 @@ def _grade_names(scheme: Scheme | None, grades: list[BranchGrades]) -> list[str]
 
 
 def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
+    """The dashboard from the standings: a fixed number of queries, aggregates done by the
+    database; the ranking is a queryset for the view to paginate."""
     branches = branches_under(org)
-    results = list(branches_year_results(branches, year).values())
+    rows = _standings(branches, year, as_of(year, today))
+    schemes = branch_schemes(branches, year)
     scheme = current_scheme(org, year)
-    ranking = _ranking(results)
     # The running month is still being declared and reviewed: the trend stops before it.
     last_month = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
-    grades = grades_per_branch(results, year)
+    grades = grades_per_branch(branches, rows, schemes, year)
     names = _grade_names(scheme, grades)
     attending = attendance(branches, year, today)
     return Dashboard(
         organisation=org,
         year=year,
         scheme=scheme,
-        results=results,
-        histogram=histogram([m.score for m in ranking if m.score is not None]),
-        trend=monthly_trend(ranking, last_month),
-        ranking=ranking,
+        histogram=histogram(rows.filter(year_score__isnull=False)),
+        trend=monthly_trend(branches, year, last_month),
+        ranking=ranking(rows),
+        schemes=schemes,
         progress=declaration_progress(branches, year, scheme, today),
         grade_names=names,
         grades=[GradeRow(g.branch, g.recorded, [g.counts[n] for n in names]) for g in grades],

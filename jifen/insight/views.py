@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,21 +15,48 @@ from jifen.errors import DomainError
 from jifen.insight import charts, selectors
 from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read
+from jifen.scoring.selectors import grade_rows
+from jifen.web.pagination import paginate
+from jifen.web.public import public_page
+
+# Public pages render the navbar that is the same for everyone (base.html).
+PUBLIC = {"public_page": True}
 
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
 
+NOTICES_PER_PAGE = 20
+ROWS_PER_PAGE = 100
+
+
 def public_notices(request):
-    notices = selectors.current_notices(timezone.localdate())
-    return render(request, "insight/public_notices.html", {"notices": notices})
+    """The notices posted now, a page at a time; the same for every reader, cached whole."""
+
+    def page():
+        today = timezone.localdate()
+        notices = paginate(request, selectors.notices_listed(today), NOTICES_PER_PAGE)
+        context = {"page": notices, "last_modified": selectors.notices_changed(today)}
+        return TemplateResponse(request, "insight/public_notices.html", {**context, **PUBLIC})
+
+    return public_page(request, page)
 
 
 def public_notice(request, pk):
-    notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
-    context = {"notice": notice, "anchor": cycle_selectors.notice_anchor(notice)}
-    return render(request, "insight/public_notice.html", context)
+    """One notice, its rows a page at a time; the same for every reader, cached whole."""
+
+    def page():
+        notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
+        context = {
+            "notice": notice,
+            "anchor": cycle_selectors.notice_anchor(notice),
+            "page": paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE),
+            "last_modified": notice.changed_at,
+        }
+        return TemplateResponse(request, "insight/public_notice.html", {**context, **PUBLIC})
+
+    return public_page(request, page)
 
 
 @login_required
@@ -44,7 +72,9 @@ def dashboard(request, pk):
     form = YearForm(request.GET or None, initial={"year": today.year})
     year = form.cleaned_data["year"] if form.is_valid() else today.year
     board = selectors.dashboard(org, year, today)
-    context = {"board": board, "form": form, "charts": charts.chart_data(board)}
+    page = paginate(request, board.ranking)
+    grade_rows(page, board.schemes)
+    context = {"board": board, "page": page, "form": form, "charts": charts.chart_data(board)}
     return render(request, "insight/dashboard.html", context)
 
 

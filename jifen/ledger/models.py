@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jifen.ledger.enums import AnchorKind, Source, Stage
+from jifen.orgs.enums import MemberCategory
+from jifen.schemes.arithmetic import MonthScore, month_score
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import POINTS
 
@@ -203,3 +205,121 @@ class Anchor(models.Model):
     def code(self) -> str:
         """The digest as printed: eight groups of eight, easy to read out and compare."""
         return " ".join(self.digest[i : i + 8] for i in range(0, len(self.digest), 8))
+
+
+class Ranking(models.Model):
+    """A branch's year in the read model of standings. Its row is the lock that whoever changes
+    the branch's standings takes first (jifen/ledger/standings.py), so that two writers never
+    re-rank the same rows at once."""
+
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="unique_ranking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}"
+
+
+class RankingMonth(models.Model):
+    """A branch's month in the read model: how many members have a score for it and their
+    sum, kept with the ranks, so that a dashboard's monthly average reads one row per month."""
+
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    scored = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("ranking month")
+        verbose_name_plural = _("ranking months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "year", "month"], name="unique_ranking_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}-{self.month:02d}"
+
+
+class Standing(models.Model):
+    """A member's standing in their branch as it is at the end of month `month` of a year: that
+    month's score, the quarter's so far and the year's so far, each with its rank among the
+    branch's scored members (ties share a rank) and how many they are.
+
+    A read model, kept by jifen/ledger/standings.py in the same transaction as every entry and
+    every change of placement or scheme, so that pages read one row instead of computing the
+    branch. The archive stays the truth: `rebuild_standings` makes the rows again from it and
+    `verify_standings` names any row that differs. `branch` is the branch the member is ranked
+    in: the one they belong to at the end of the year (as scoring.selectors ranks them)."""
+
+    member = models.ForeignKey("orgs.Member", models.PROTECT, related_name="standings")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    branch = models.ForeignKey("orgs.Organisation", models.PROTECT, related_name="+")
+    # The month itself, as the explanation shows it; base and cap are the scheme's for the
+    # month, empty when the member did not belong to a scoring branch in it.
+    base = models.DecimalField(null=True, **POINTS)
+    cap = models.DecimalField(null=True, **POINTS)
+    performance = models.DecimalField(default=0, **POINTS)
+    deductions = models.DecimalField(default=0, **POINTS)
+    month_score = models.DecimalField(null=True, **POINTS)
+    quarter_score = models.DecimalField(null=True, **POINTS)
+    year_score = models.DecimalField(null=True, **POINTS)
+    month_rank = models.PositiveIntegerField(null=True)
+    quarter_rank = models.PositiveIntegerField(null=True)
+    year_rank = models.PositiveIntegerField(null=True)
+    month_ranked = models.PositiveIntegerField(default=0)
+    quarter_ranked = models.PositiveIntegerField(default=0)
+    year_ranked = models.PositiveIntegerField(default=0)
+    year_tied = models.PositiveIntegerField(default=0)  # members sharing the year rank
+    # The year's own parts, the same in each of its rows.
+    divisor = models.PositiveSmallIntegerField(default=0)
+    commendation = models.DecimalField(default=0, **POINTS)
+    vetoed = models.BooleanField(default=False)
+    # Exempt members get no score and no rank: by the roster's reason, or by their category
+    # when the scheme exempts it (kept as the code, so that each reader sees its language).
+    exempt_reason = models.CharField(max_length=200, blank=True)
+    exempt_category = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+        ordering = ["branch_id", "year", "month", "year_rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year", "month"], name="unique_standing"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="standing_month"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "year", "month", "year_score"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}-{self.month:02d} {self.year_score}"
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.exempt_reason or self.exempt_category)
+
+    @property
+    def exempt_text(self) -> str:
+        """Why the member is not scored, in the reader's language."""
+        if self.exempt_reason:
+            return self.exempt_reason
+        return str(MemberCategory(self.exempt_category).label) if self.exempt_category else ""
+
+    @property
+    def month_parts(self) -> MonthScore | None:
+        """The month's score with what makes it up, or None when the member did not belong."""
+        if self.base is None:
+            return None
+        return month_score(self.base, self.cap, self.performance, self.deductions)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jifen.audit.services import log_action
 from jifen.errors import DomainError, InvalidState
-from jifen.ledger import keys, periods
+from jifen.ledger import keys, periods, standings
 from jifen.ledger.chain import GENESIS, anchor_digest, entry_digest, head_mac
 from jifen.ledger.enums import Stage
 from jifen.ledger.models import Anchor, ChainHead, Entry, Period
@@ -93,6 +93,7 @@ def append_entry(
         recorded_at=timezone.now(),
     )
     _link(entry)
+    standings.touch(member.pk, year)
     log_action(
         "ledger.entry.appended",
         actor=actor,

@@ -6,7 +6,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from jifen.errors import DomainError
 from jifen.orgadmin import forms, selectors
 from jifen.orgs import services as org_services
 from jifen.schemes import services as scheme_services
+from jifen.web.pagination import paginate
 
 ROSTER_PAGE_SIZE = 50
 
@@ -149,7 +149,7 @@ def members(request):
     filters = forms.RosterFilterForm(request.GET or None, branches=branches)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     roster = selectors.roster(request.user, **criteria)
-    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, roster, ROSTER_PAGE_SIZE)
     template = "orgadmin/_member_table.html" if request.htmx else "orgadmin/members.html"
     return render(request, template, {"filters": filters, "page": page})
 

@@ -15,6 +15,7 @@ from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
+from jifen.orgs.signals import members_changed
 from jifen.orgs.validators import member_date_errors
 
 # Which kinds may sit under which: the tree 党委 → 党总支 → 党支部 → 党小组 (a 党委 may hold
@@ -27,6 +28,8 @@ _ALLOWED_PARENTS = {
 }
 
 # Fields an admin may edit on a member; branch changes go through member_transfer.
+# Fields of a member that decide whether they are scored (jifen.orgs.signals.members_changed).
+SCORED_FIELDS = {"category", "exempt_reason"}
 MEMBER_FIELDS = (
     "name",
     "gender",
@@ -133,6 +136,7 @@ def member_create(
     _clean_member(member)
     member.save()
     _placement(member, start).save(force_insert=True)
+    members_changed.send(sender=Member, member_ids=[member.pk])
     log_action(
         "orgs.member.created", actor=actor, obj=member, organisation=branch, **_created_data(member)
     )
@@ -169,6 +173,7 @@ def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
         raise RowsRefused(dict(sorted(taken.items()))) from error
     placements = [_placement(m, row.get("start")) for m, row in zip(members, rows, strict=True)]
     Placement.objects.bulk_create(placements, batch_size=BULK_BATCH)
+    members_changed.send(sender=Member, member_ids=[m.pk for m in members])
     log_actions_bulk(
         "orgs.member.created",
         actor=actor,
@@ -216,6 +221,8 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         setattr(member, key, value)
     _clean_member(member)
     member.save(update_fields=list(changed) or None)
+    if set(changed) & SCORED_FIELDS:
+        members_changed.send(sender=Member, member_ids=[member.pk])
     # ID numbers and phones are personal data: the audit log names the field, not the value.
     log_action(
         "orgs.member.updated",
@@ -254,6 +261,8 @@ def member_transfer(*, actor, member: Member, to_branch: Organisation, on: datet
     _check_admin(actor, to_branch)
     if to_branch.pk == member.branch_id:
         raise InvalidState(_("The member already belongs to this branch."))
+    # The member's row first, as every writer of their points takes it (README, lock order).
+    Member.objects.select_for_update().get(pk=member.pk)
     current = member.placements.select_for_update().filter(end__isnull=True).get()
     if on <= current.start:
         raise InvalidState(_("A transfer must be dated after the current placement began."))
@@ -263,6 +272,7 @@ def member_transfer(*, actor, member: Member, to_branch: Organisation, on: datet
     old_branch = member.branch
     member.branch, member.group = to_branch, None
     member.save(update_fields=["branch", "group"])
+    members_changed.send(sender=Member, member_ids=[member.pk])
     log_action(
         "orgs.member.transferred",
         actor=actor,
@@ -280,9 +290,11 @@ def member_leave(
     *, actor, member: Member, on: datetime.date, state: str = MemberState.LEFT
 ) -> Member:
     _check_admin(actor, member.branch)
+    Member.objects.select_for_update().get(pk=member.pk)
     member.placements.filter(end__isnull=True).update(end=on)
     member.state = state
     member.save(update_fields=["state"])
+    members_changed.send(sender=Member, member_ids=[member.pk])
     log_action(
         "orgs.member.left",
         actor=actor,

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, YearState
 from jifen.cycle.models import (
@@ -22,20 +23,21 @@ from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger import periods
 from jifen.ledger.enums import Stage
-from jifen.ledger.models import Entry, Period
+from jifen.ledger.models import Entry, Period, Standing
+from jifen.ledger.selectors import as_of, standing, year_standings
 from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
+from jifen.schemes.arithmetic import round1
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import competition_ranks, round1
+from jifen.scoring.rules import GradeStep
 from jifen.scoring.selectors import (
-    BranchYear,
-    MemberYear,
-    branch_year_results,
-    branches_year_results,
+    branch_schemes,
     member_entries,
+    standing_grade,
+    suggested_grade_counts,
 )
 
 
@@ -69,64 +71,50 @@ class Overview:
     member: Member
     year: int
     month: int
-    result: MemberYear | None
+    standing: Standing | None  # the read model's row for this month (jifen.ledger.standings)
+    grade: GradeStep | None  # suggested so far
     this_month: PeriodScore
     this_quarter: PeriodScore
     this_year: PeriodScore
 
 
-def _period(branch_year: BranchYear, member: Member, months: list[int]) -> PeriodScore:
-    scores = {
-        m.member_id: m.period_score(months)
-        for m in branch_year.members
-        if not m.exempt and m.period_score(months) is not None
-    }
-    ranks = competition_ranks(scores)
-    return PeriodScore(scores.get(member.pk), ranks.get(member.pk), len(scores))
-
-
 def member_overview(member: Member, today: datetime.date) -> Overview:
     """The member's score this month, quarter and year with the rank among the branch's scored
-    members (exempt members have none)."""
-    branch_year = branch_year_results(member.branch, today.year)
-    result = branch_year.for_member(member.pk)
-    year_score = PeriodScore(
-        result.score if result else None,
-        result.rank if result else None,
-        sum(1 for m in branch_year.members if m.rank is not None),
-    )
-    return Overview(
-        member=member,
-        year=today.year,
-        month=today.month,
-        result=result,
-        this_month=_period(branch_year, member, [today.month]),
-        this_quarter=_period(branch_year, member, quarter_months(today.month)),
-        this_year=year_score,
-    )
+    members (exempt members have none): one row of the standings."""
+    row = standing(member.pk, today.year, today.month)
+    periods = [
+        PeriodScore(
+            getattr(row, f"{kind}_score", None),
+            getattr(row, f"{kind}_rank", None),
+            getattr(row, f"{kind}_ranked", 0),
+        )
+        for kind in ("month", "quarter", "year")
+    ]
+    grade = standing_grade(row, current_scheme(member.branch, today.year))[0] if row else None
+    return Overview(member, today.year, today.month, row, grade, *periods)
 
 
 @dataclass(frozen=True)
 class MonthExplanation:
     month: int
-    score: object  # scoring.rules.MonthScore, or None when the member did not belong
+    score: object  # schemes.arithmetic.MonthScore, or None when the member did not belong
     entries: list
 
 
 def member_explanation(
     member: Member, year: int, today: datetime.date
-) -> tuple[MemberYear | None, list[MonthExplanation]]:
-    """Every month's score with the archive lines behind it, newest first; months still to
-    come this year are left out."""
-    result = branch_year_results(member.branch, year).for_member(member.pk)
+) -> tuple[Standing | None, list[MonthExplanation]]:
+    """The year as it stands and every month's score with the archive lines behind it, newest
+    first; months still to come this year are left out."""
+    rows = year_standings(member.pk, year)
     by_month: dict[int, list] = {}
     for entry in member_entries(member, year):
         by_month.setdefault(entry.month, []).append(entry)
-    months = set(by_month) | set(result.months if result else {})
+    months = set(by_month) | {m for m, row in rows.items() if row.base is not None}
     if year == today.year:
         months = {m for m in months if m <= today.month}
-    return result, [
-        MonthExplanation(m, result.months.get(m) if result else None, by_month.get(m, []))
+    return rows.get(as_of(year, today)), [
+        MonthExplanation(m, rows[m].month_parts if m in rows else None, by_month.get(m, []))
         for m in sorted(months, reverse=True)
     ]
 
@@ -248,16 +236,24 @@ class BranchRow:
     year_result: YearResult | None
 
 
-def _average(results: list[MemberYear]) -> Decimal | None:
-    scores = [m.score for m in results if m.score is not None and not m.exempt]
-    if not scores:
-        return None
-    return round1(sum(scores, Decimal(0)) / len(scores))
-
-
 def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
+    """Each branch below the organisation as its standings stand: a fixed number of queries,
+    the counting done by the database."""
     branches = list(branches_under(org))
-    results = branches_year_results(branches, year)
+    rows = Standing.objects.filter(
+        branch__in=branches, year=year, month=as_of(year, timezone.localdate()) or 0
+    )
+    totals = {
+        r["branch_id"]: r
+        for r in rows.order_by()
+        .values("branch_id")
+        .annotate(
+            members=Count("pk"),
+            scored=Count("year_rank"),
+            total=Sum("year_score", filter=Q(year_rank__isnull=False)),
+        )
+    }
+    grades = suggested_grade_counts(rows, branch_schemes(branches, year))
     pending = dict(
         Declaration.objects.filter(
             branch__in=branches, year=year, status=DeclarationStatus.SUBMITTED
@@ -274,18 +270,15 @@ def branches_side_by_side(org: Organisation, year: int) -> list[BranchRow]:
     years = year_states(org, year)
     rows = []
     for branch in branches:
-        members = results[branch.pk].members
-        grades: dict[str, int] = {}
-        for m in members:
-            if m.grade is not None:
-                grades[m.grade.name] = grades.get(m.grade.name, 0) + 1
+        found = totals.get(branch.pk, {"members": 0, "scored": 0, "total": None})
+        average = round1(found["total"] / found["scored"]) if found["scored"] else None
         rows.append(
             BranchRow(
                 branch=branch,
-                members=len(members),
-                scored=sum(1 for m in members if m.rank is not None),
-                average=_average(members),
-                grades=grades,
+                members=found["members"],
+                scored=found["scored"],
+                average=average,
+                grades={name: n for name, n in grades[branch.pk].items() if name},
                 pending=pending.get(branch.pk, 0),
                 locked=locks.get(branch.pk, 0),
                 year_result=years.get(branch.pk),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration
 from jifen.errors import DomainError, InvalidState
+from jifen.ledger import standings
 from jifen.portal.models import DeclarationFile, SubmitToken
 from jifen.portal.uploads import CheckedFile, check_uploads
 
@@ -77,19 +78,22 @@ class Outcome:
     error: str = ""
 
 
+@transaction.atomic
 def declarations_review_bulk(
     *, actor, declarations_to_review: list[Declaration], decision: str, reason: str
 ) -> list[Outcome]:
-    """The same decision for several declarations. Each is decided on its own (its own
-    transaction), so that one refusal — say the reviewer's own declaration — stops only itself."""
-    outcomes = []
-    for declaration in declarations_to_review:
-        try:
-            declarations.declaration_review(
-                actor=actor, declaration=declaration, decision=decision, reason=reason
-            )
-        except DomainError as error:
-            outcomes.append(Outcome(declaration, str(error.message)))
-        else:
-            outcomes.append(Outcome(declaration))
-    return outcomes
+    """The same decision for several declarations. Each is decided on its own (in its own
+    savepoint), so that one refusal — say the reviewer's own declaration — stops only itself;
+    the standings are brought up to date once for all of them, at the end."""
+    with standings.batch():
+        return [_review_one(actor, d, decision, reason) for d in declarations_to_review]
+
+
+def _review_one(actor, declaration: Declaration, decision: str, reason: str) -> Outcome:
+    try:
+        declarations.declaration_review(
+            actor=actor, declaration=declaration, decision=decision, reason=reason
+        )
+    except DomainError as error:
+        return Outcome(declaration, str(error.message))
+    return Outcome(declaration)

@@ -21,7 +21,16 @@ from jifen.schemes.models import (
     Item,
     Scheme,
 )
+from jifen.schemes.signals import scheme_changed
 
+# Fields of a scheme that change scores (jifen.schemes.signals.scheme_changed).
+SCORING_FIELDS = {
+    "base_points",
+    "performance_cap",
+    "commendation_cap",
+    "divisor",
+    "exempt_categories",
+}
 SCHEME_FIELDS = (
     "name",
     "base_points",
@@ -113,6 +122,7 @@ def scheme_create_from_preset(
         for field in ("attendance_item", "absence_item", "lead_item"):
             values[field] = items.get(values[field])
         ActivityKind.objects.create(scheme=scheme, order=order, **values)
+    scheme_changed.send(sender=Scheme, organisation=organisation, year=year)
     log_action(
         "schemes.scheme.created",
         actor=actor,
@@ -134,6 +144,8 @@ def scheme_update(*, actor, scheme: Scheme, **fields) -> Scheme:
     if scheme.performance_cap < 0 or scheme.commendation_cap < 0 or scheme.base_points < 0:
         raise DomainError(_("Scores and caps cannot be negative."))
     scheme.save(update_fields=list(fields) or None)
+    if set(fields) & SCORING_FIELDS:
+        scheme_changed.send(sender=Scheme, organisation=scheme.organisation, year=scheme.year)
     log_action(
         "schemes.scheme.updated",
         actor=actor,

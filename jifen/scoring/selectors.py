@@ -13,21 +13,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
 from jifen.ledger.models import Entry, Period
+from jifen.ledger.selectors import month_sums
 from jifen.orgs.enums import MemberCategory
 from jifen.orgs.models import Member, Organisation, Placement
-from jifen.schemes.enums import Divisor, ItemCategory
+from jifen.schemes import arithmetic
+from jifen.schemes.arithmetic import ZERO, MonthScore
+from jifen.schemes.enums import Divisor
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import pick_scheme, schemes_for_year
 from jifen.scoring import rules
-from jifen.scoring.rules import ZERO, GradeStep, MonthScore
+from jifen.scoring.rules import GradeStep
 
 MONTHS = range(1, 13)
 
@@ -67,14 +70,14 @@ class MemberYear:
     @cached_property
     def months(self) -> dict[int, MonthScore]:
         return {
-            month: rules.month_score(*(Decimal(v).scaleb(-1) for v in values))
+            month: arithmetic.month_score(*(Decimal(v).scaleb(-1) for v in values))
             for month, values in self.month_tenths.items()
         }
 
     def period_score(self, months: Iterable[int]) -> Decimal | None:
         """The average monthly score over the months of a period the member belonged to."""
         scores = [self.months[m].score for m in months if m in self.months]
-        return rules.round1(sum(scores, ZERO) / len(scores)) if scores else None
+        return arithmetic.round1(sum(scores, ZERO) / len(scores)) if scores else None
 
 
 @dataclass
@@ -141,38 +144,6 @@ def _ledger_scope(branch_ids: list[int], member_ids: Subquery, year: int) -> Q:
     return Q(member_id__in=member_ids) if outside.exists() else Q()
 
 
-def _tenths(aggregate):
-    # Points have one decimal place: integer tenths spare a Decimal conversion per row, which
-    # at a whole organisation's size costs more than the query itself. Scaled after summing,
-    # so that the database does no per-row arithmetic.
-    return Coalesce(Cast(Round(aggregate * 10), IntegerField()), 0)
-
-
-def _live(category: str) -> Q:
-    # A correction and the entry it corrects cancel out. Tested only on the rare rows of the
-    # category, so the subquery does not run for the bulk of the ledger.
-    return Q(category=category, reverses__isnull=True) & ~Q(
-        Exists(Entry.objects.filter(reverses=OuterRef("pk")))
-    )
-
-
-def _month_sums(scope: Q, year: int):
-    """Per member and month, in tenths of a point: performance and deductions as summed, the
-    highest live commendation, and the number of live vetoes."""
-    return (
-        Entry.objects.filter(scope, year=year)
-        .order_by()  # no sort: the rows are summed again or go into a dict
-        .values("member_id", "month")
-        .annotate(
-            performance=_tenths(Sum("points", filter=Q(category=ItemCategory.PERFORMANCE))),
-            deductions=_tenths(Sum("points", filter=Q(category=ItemCategory.DEDUCTION))),
-            commendation=_tenths(Max("points", filter=_live(ItemCategory.COMMENDATION))),
-            vetoes=Count("pk", filter=_live(ItemCategory.VETO)),
-        )
-        .values_list("member_id", "month", "performance", "deductions", "commendation", "vetoes")
-    )
-
-
 class _Totals(NamedTuple):
     delta: int  # Σ (month points − base) over the months with entries, in tenths
     months: int  # a bit per month with entries: bit 0 is January
@@ -190,7 +161,7 @@ def _member_totals(scope: Q, year: int, rule: tuple[int, int]) -> dict:
     express: the inner query is the ORM's, the outer one is written here. A month's points
     less the base, max(base + min(performance, cap) + deductions, 0) − base, is
     max(min(performance, cap) + deductions, −base)."""
-    inner, params = _month_sums(scope, year).query.sql_with_params()
+    inner, params = month_sums(scope, year).query.sql_with_params()
     least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
     base, cap = rule
     sql = (
@@ -212,7 +183,7 @@ class _MonthSums:
 
     @cached_property
     def rows(self) -> dict[tuple[int, int], tuple[int, int]]:
-        return {(m, month): (p, d) for m, month, p, d, *_ in _month_sums(self.scope, self.year)}
+        return {(m, month): (p, d) for m, month, p, d, *_ in month_sums(self.scope, self.year)}
 
     def get(self, member_id: int, month: int) -> tuple[int, int]:
         return self.rows.get((member_id, month), (0, 0))
@@ -298,7 +269,7 @@ def _total_tenths(result: MemberYear, plan: _Plan, totals: _Totals) -> int:
         return plan.base_total + totals.delta
     # Entries in a month under another base or cap, or in a month the year does not count:
     # worked out month by month.
-    return sum(rules.month_points(*values) for values in result.month_tenths.values())
+    return sum(arithmetic.month_points(*values) for values in result.month_tenths.values())
 
 
 def _score(result: MemberYear, plan: _Plan, totals: _Totals, scheme, category, exempt) -> None:
@@ -306,13 +277,15 @@ def _score(result: MemberYear, plan: _Plan, totals: _Totals, scheme, category, e
     if scheme is None:
         return
     top = Decimal(totals.commendation).scaleb(-1)
-    result.commendation = rules.commendation_bonus([top], scheme.commendation_cap)
+    result.commendation = arithmetic.commendation_bonus([top], scheme.commendation_cap)
     result.exempt_reason = exempt or _exempt_category(category, scheme)
     belonged = len(plan.months)
     result.divisor = belonged if scheme.divisor == Divisor.MONTHS_BELONGED else 12
     if not result.exempt and belonged:
         total = Decimal(_total_tenths(result, plan, totals)).scaleb(-1)
-        result.score = rules.year_score([total], result.divisor, result.commendation, result.vetoed)
+        result.score = arithmetic.year_score(
+            [total], result.divisor, result.commendation, result.vetoed
+        )
 
 
 def _exempt_category(category: str, scheme: Scheme) -> str:
@@ -323,7 +296,7 @@ def _exempt_category(category: str, scheme: Scheme) -> str:
 
 def _rank_and_grade(members: list[MemberYear], scheme: Scheme | None) -> None:
     scored = {m.member_id: m.score for m in members if m.score is not None}
-    ranks = rules.competition_ranks(scored)
+    ranks = arithmetic.competition_ranks(scored)
     tied = Counter(ranks.values())
     steps = _grade_steps(scheme)
     for result in members:
@@ -403,3 +376,57 @@ def member_entries(member: Member, year: int, months: Iterable[int] = MONTHS):
         .select_related("item", "recorded_by", "commendation_level", "reverses", "branch")
         .order_by("month", "seq")
     )
+
+
+# --- the grades the rules suggest for rows of the standings (jifen.ledger.standings) ---------
+
+
+def branch_schemes(branches: Iterable[Organisation], year: int) -> dict[int, Scheme | None]:
+    """The scheme each branch is scored under in the year, with its grade scale (two queries)."""
+    branches = list(branches)
+    ancestors = {i for b in branches for i in b.ancestor_ids}
+    schemes = list(schemes_for_year(list(ancestors), year).prefetch_related("grade_levels"))
+    return {b.pk: pick_scheme(schemes, b) for b in branches}
+
+
+def _steps(scheme: Scheme | None) -> list[GradeStep]:
+    if scheme is None:
+        return []
+    if not hasattr(scheme, "grade_steps"):
+        scheme.grade_steps = _grade_steps(scheme)
+    return scheme.grade_steps
+
+
+def standing_grade(row, scheme: Scheme | None) -> tuple[GradeStep | None, bool]:
+    """The grade suggested for a standing's year score from its rank, how many share it and
+    how many are ranked (as _rank_and_grade does for a computed branch), and whether the
+    meeting must look at it."""
+    if row.year_rank is None:
+        return None, False
+    return rules.suggest_grade(
+        _steps(scheme), row.year_score, row.year_rank, row.year_tied, row.year_ranked, row.vetoed
+    )
+
+
+def grade_rows(rows, schemes: dict[int, Scheme | None]) -> None:
+    """Give each row of a page its suggested grade (row.grade, row.grade_flagged)."""
+    for row in rows:
+        row.grade, row.grade_flagged = standing_grade(row, schemes.get(row.branch_id))
+
+
+def suggested_grade_counts(rows, schemes: dict[int, Scheme | None]) -> dict[int, Counter]:
+    """Suggested grades counted per branch ("" for members without one), from the rows grouped
+    by what decides a grade: as many groups as distinct scores, not members."""
+    groups = (
+        rows.order_by()
+        .values_list("branch_id", "year_score", "year_rank", "year_tied", "year_ranked", "vetoed")
+        .annotate(count=Count("pk"))
+    )
+    counts = defaultdict(Counter)
+    for branch_id, score, rank, tied, ranked, vetoed, count in groups:
+        row = SimpleNamespace(
+            year_score=score, year_rank=rank, year_tied=tied, year_ranked=ranked, vetoed=vetoed
+        )
+        step, _flagged = standing_grade(row, schemes.get(branch_id))
+        counts[branch_id][step.name if step else ""] += count
+    return counts

@@ -11,4 +11,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -17,8 +17,10 @@ def test_visitor_reads_the_public_notices_without_signing_in(page, screenshot, w
     page.goto("/notices/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("公示")
-    expect(page.get_by_role("cell", name="张三")).to_be_visible()
     screenshot("public-notices-zh")
+    page.get_by_role("link", name="查看所列").click()
+    expect(page.get_by_role("cell", name="张三")).to_be_visible()
+    screenshot("public-notice-zh")
 
 
 def test_secretary_sees_the_dashboard_charts_drawn(page, screenshot, world):

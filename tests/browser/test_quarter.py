@@ -136,6 +136,8 @@ def test_a_whole_quarter(page, screenshot, world, on):
     page.context.clear_cookies()
     page.goto("/notices/")
     notice = Notice.objects.get()
+    # The list names the notices; each notice's page lists its members, a page at a time.
+    page.get_by_role("link", name="查看所列").click()
     expect(page.get_by_role("cell", name="张三")).to_be_visible()
     # The notice shows what the meeting confirmed; the correction is in the member's archive.
     expect(page.get_by_role("cell", name=str(notice.rows.get().score))).to_be_visible()

@@ -2,10 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jifen.cycle.models import MemberGrade, Notice, YearResult
+from jifen.cycle.models import MemberGrade, Notice, NoticeRow, YearResult
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
 from jifen.ledger import services as ledger
@@ -26,14 +28,65 @@ pytestmark = pytest.mark.django_db
 def test_public_notices_show_name_branch_score_rank_and_how_to_object(client, world):
     notice = posted_notice(world)
 
-    response = client.get(reverse("insight:public_notices"))
+    listing = client.get(reverse("insight:public_notices"))
+    response = client.get(reverse("insight:public_notice", args=[notice.pk]))
 
+    assert "1 名党员" in listing.text  # the list names how many are listed, not the rows
+    assert reverse("insight:public_notice", args=[notice.pk]) in listing.text
     assert "张三" in response.text
     assert "88.0" in response.text
-    assert notice.closes_on.isoformat() in response.text
-    assert notice.appeals_close_on.isoformat() in response.text
-    assert "后勤党总支" in response.text  # where appeals go
-    assert world.member.id_number not in response.text
+    for page in (listing, response):
+        assert notice.closes_on.isoformat() in page.text
+        assert notice.appeals_close_on.isoformat() in page.text
+        assert "后勤党总支" in page.text  # where appeals go
+        assert world.member.id_number not in page.text
+
+
+def test_a_notice_with_many_rows_is_paginated_with_its_counts(client, world):
+    notice = posted_notice(world)
+    NoticeRow.objects.bulk_create(
+        NoticeRow(notice=notice, member_name=f"党员{n:03d}", branch_name="第一党支部", rank=n)
+        for n in range(2, 252)
+    )
+    Notice.objects.get(pk=notice.pk).save()  # rows changed: the notice says so
+
+    first = client.get(reverse("insight:public_notice", args=[notice.pk]))
+    third = client.get(reverse("insight:public_notice", args=[notice.pk]), {"page": 3})
+
+    assert first.text.count("<tr>") == 1 + 100
+    assert "第 1–100 条，共 251 条" in first.text
+    assert "党员251" in third.text and "党员010" not in third.text
+    assert "第 201–251 条，共 251 条" in third.text
+
+
+def test_public_pages_answer_304_and_are_served_from_the_shared_cache(client, world):
+    notice = posted_notice(world)
+    url = reverse("insight:public_notice", args=[notice.pk])
+
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url)
+    unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["ETag"] == again["ETag"] and "Last-Modified" in first
+    assert again.content == first.content
+    assert len(cached) <= 3  # the notice, the anchor's filing, the cache: no rows rendered
+    assert unchanged.status_code == 304
+    assert "csrfmiddlewaretoken" not in first.text  # the same page for every reader
+
+
+def test_a_changed_notice_is_served_anew(client, world):
+    notice = posted_notice(world)
+    url = reverse("insight:public_notice", args=[notice.pk])
+    first = client.get(url)
+    listed = client.get(reverse("insight:public_notices"))
+
+    NoticeRow.objects.filter(notice=notice).update(member_name="张三丰")
+    Notice.objects.get(pk=notice.pk).save()  # what a re-issue does
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert changed.status_code == 200 and "张三丰" in changed.text
+    assert client.get(reverse("insight:public_notices"))["ETag"] != listed["ETag"]
 
 
 def test_a_notice_whose_appeal_period_ended_is_gone(client, world):

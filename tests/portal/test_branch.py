@@ -6,10 +6,11 @@ from django.urls import reverse
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import VetoProposal
-from jifen.ledger.models import Entry
+from jifen.ledger import standings
+from jifen.ledger.models import Entry, Standing
 from jifen.orgs.models import Member
 from tests.conftest import YEAR
-from tests.factories import MemberFactory, d
+from tests.factories import MemberFactory, UserFactory, d
 
 APRIL_2 = datetime.date(YEAR, 4, 2)
 
@@ -176,7 +177,7 @@ def test_who_has_not_declared_is_listed(secretary, world, declared):
         reverse("portal:branch", args=[world.branch.pk]) + f"?period={YEAR}-03"
     )
 
-    missing = [m.name for m in response.context["missing"]]
+    missing = [m.name for m in response.context["page"]]
     assert missing == ["王五"]
 
 
@@ -202,3 +203,51 @@ def test_a_veto_goes_to_the_parent_and_is_confirmed_there(secretary, client, wor
     proposal.refresh_from_db()
     assert proposal.status == VetoStatus.CONFIRMED
     assert Member.objects.get(pk=world.member.pk).entries.get().source == "veto"
+
+
+def _many_declared(world, count):
+    members = [
+        MemberFactory(branch=world.branch, user=UserFactory(username=f"p{n}")) for n in range(count)
+    ]
+    return [
+        services.declaration_submit(
+            actor=member.user,
+            member=member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=d(2),
+            description="完成交办任务",
+            today=datetime.date(YEAR, 3, 20),
+        )
+        for member in members
+    ]
+
+
+def test_the_review_queue_is_paginated_with_its_counts(secretary, world):
+    _many_declared(world, 60)
+    url = reverse("portal:review", args=[world.branch.pk])
+
+    first = secretary.get(url, {"period": f"{YEAR}-03"})
+    second = secretary.get(url, {"period": f"{YEAR}-03", "page": 2})
+
+    assert first.text.count('name="declarations"') == 50
+    assert "第 1–50 条，共 60 条" in first.text
+    assert second.text.count('name="declarations"') == 10
+    assert f"period={YEAR}-03&amp;page=2" in first.text  # the month is kept from page to page
+
+
+def test_bulk_approval_keeps_the_standings_exact(client, world, on):
+    on(APRIL_2)
+    chosen = _many_declared(world, 12)
+    client.force_login(world.secretary)
+
+    client.post(
+        reverse("portal:review_bulk", args=[world.branch.pk]),
+        {"declarations": [x.pk for x in chosen], "decision": "approve"},
+    )
+
+    assert Entry.objects.filter(member__in=[x.member for x in chosen]).count() == 12
+    march = Standing.objects.filter(member__in=[x.member for x in chosen], year=YEAR, month=3)
+    assert {(s.month_score, s.month_rank) for s in march} == {(d(62), 1)}
+    assert standings.differences() == []

@@ -8,7 +8,7 @@ from django.urls import reverse
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
-from jifen.orgs.models import Member
+from jifen.orgs import services as org_services
 from jifen.portal.models import DeclarationFile
 from tests.conftest import YEAR
 from tests.factories import d
@@ -151,7 +151,7 @@ def test_my_page_shows_the_score_and_the_rank(member_client, world, declared):
 
 
 def test_an_exempt_member_sees_why_there_is_no_score(member_client, world):
-    Member.objects.filter(pk=world.member.pk).update(exempt_reason="长期患病")
+    org_services.member_update(actor=world.admin, member=world.member, exempt_reason="长期患病")
 
     response = member_client.get(reverse("portal:me"))
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from jifen.schemes import presets
+from jifen.schemes import arithmetic, presets
 from jifen.schemes.enums import RankBoundary, RankMode, RankRule
 from jifen.scoring import rules
 from jifen.scoring.rules import GradeStep, RankFit
@@ -30,12 +30,12 @@ NATIONAL = [GradeStep(*row) for row in presets.GRADE_SCALES["national"]]
     ],
 )
 def test_month_score(performance, deductions, expected):
-    assert rules.month_score(BASE, CAP, performance, deductions).score == expected
+    assert arithmetic.month_score(BASE, CAP, performance, deductions).score == expected
 
 
 def test_month_score_says_what_was_capped_and_floored():
-    capped = rules.month_score(BASE, CAP, D(50), D(0))
-    floored = rules.month_score(BASE, CAP, D(0), D(-80))
+    capped = arithmetic.month_score(BASE, CAP, D(50), D(0))
+    floored = arithmetic.month_score(BASE, CAP, D(0), D(-80))
     assert (capped.capped, capped.floored) == (True, False)
     assert (floored.capped, floored.floored) == (False, True)
 
@@ -51,7 +51,7 @@ def test_month_score_says_what_was_capped_and_floored():
     ],
 )
 def test_commendation_bonus(levels, expected):
-    assert rules.commendation_bonus(levels, COMMENDATION_CAP) == expected
+    assert arithmetic.commendation_bonus(levels, COMMENDATION_CAP) == expected
 
 
 @pytest.mark.parametrize(
@@ -68,11 +68,11 @@ def test_commendation_bonus(levels, expected):
     ],
 )
 def test_year_score(months, divisor, commendation, vetoed, expected):
-    assert rules.year_score(months, divisor, commendation, vetoed) == expected
+    assert arithmetic.year_score(months, divisor, commendation, vetoed) == expected
 
 
 def test_ties_share_a_rank():
-    ranks = rules.competition_ranks({"a": D(90), "b": D(85), "c": D(85), "d": D(70)})
+    ranks = arithmetic.competition_ranks({"a": D(90), "b": D(85), "c": D(85), "d": D(70)})
     assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4}
 
 
@@ -136,7 +136,7 @@ def _branch(steps, count, tie_at, tied, lowest):
     scores = {place: lowest + D(count - place) / 10 for place in range(1, count + 1)}
     for place in range(tie_at, tie_at + tied):
         scores[place] = scores[tie_at]
-    ranks = rules.competition_ranks(scores)
+    ranks = arithmetic.competition_ranks(scores)
     sharing = Counter(ranks.values())
     grades = []
     for place in sorted(scores):

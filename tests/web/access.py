@@ -5,4 +5,6 @@ CASES = [
     # The login form is for visitors; signed-in users are sent on.
     Case("login", expect={"anonymous": 200}, default=302),
     Case("logout", expect={}, default=405),  # POST only
+    # The public pages' language switch: anyone, it only sets the reader's cookie.
+    Case("language", expect={}, default=302, kwargs=lambda world: {"code": "en"}),
 ]

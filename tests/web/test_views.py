@@ -71,3 +71,13 @@ def test_language_switch_renders_english(client):
 
     assert "Welcome to the party-member points system" in response.text
     assert '<html lang="en">' in response.text
+
+
+def test_the_language_link_sets_the_readers_cookie_and_goes_back(client):
+    response = client.get("/language/en/", {"next": "/notices/"})
+    elsewhere = client.get("/language/en/", {"next": "https://example.org/"})
+
+    assert response.status_code == 302 and response["Location"] == "/notices/"
+    assert response.cookies["django_language"].value == "en"
+    assert elsewhere["Location"] == "/"  # never off the site
+    assert client.get("/language/xx/").status_code == 404

@@ -21,6 +21,10 @@ from jifen.portal.forms import (
 )
 from jifen.portal.views.common import today, work_branch
 from jifen.schemes.enums import ItemCategory
+from jifen.web.pagination import paginate
+
+# Names of members who have not declared, a page at a time.
+MISSING_PER_PAGE = 200
 
 
 def _month(request) -> tuple[int, int]:
@@ -39,8 +43,8 @@ def branch_home(request, branch_id: int):
         "branch": branch,
         "year": year,
         "month": month,
-        "queue": selectors.review_queue(branch, year, month),
-        "missing": selectors.not_declared(branch, year, month),
+        "declared": selectors.review_queue(branch, year, month).count(),
+        "page": paginate(request, selectors.not_declared(branch, year, month), MISSING_PER_PAGE),
         "locked": selectors.locked_months(branch, year),
         "months": selectors.recent_months(today()),
     }
@@ -55,7 +59,7 @@ def review(request, branch_id: int):
         "branch": branch,
         "year": year,
         "month": month,
-        "queue": selectors.review_queue(branch, year, month),
+        "page": paginate(request, selectors.review_queue(branch, year, month)),
         "months": selectors.recent_months(today()),
     }
     return render(request, "portal/review.html", context)

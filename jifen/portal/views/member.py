@@ -25,6 +25,7 @@ from jifen.portal.views.common import (
     run,
     today,
 )
+from jifen.web.pagination import paginate
 
 
 @login_required
@@ -59,7 +60,7 @@ def my_scores(request, year: int):
 @login_required
 def my_declarations(request):
     member = own_member(request.user)
-    context = {"member": member, "declarations": selectors.member_declarations(member)}
+    context = {"member": member, "page": paginate(request, selectors.member_declarations(member))}
     return render(request, "portal/my_declarations.html", context)
 
 

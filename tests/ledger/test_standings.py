@@ -1,0 +1,143 @@
+"""The read model of standings agrees with the archive: after a generated year of declarations,
+corrections, a transfer and a veto, what the services kept equals a rebuild from the archive and
+the year's own computation; verify_standings names a row that differs."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from jifen.declarations import services as declarations
+from jifen.declarations.enums import Decision
+from jifen.ledger import services as ledger
+from jifen.ledger import standings
+from jifen.ledger.enums import Source
+from jifen.ledger.models import Entry, Standing
+from jifen.orgs import services as orgs
+from jifen.scoring.selectors import branches_year_results
+from tests.conftest import YEAR, YEAR_END
+from tests.factories import MemberFactory, UserFactory
+from tests.scoring.helpers import give
+
+VALUES = ["member_id", "month", *standings.FIELDS]
+
+
+def _snapshot():
+    return list(Standing.objects.order_by("member_id", "year", "month").values_list(*VALUES))
+
+
+def _declared(world, member, month, points):
+    declaration = declarations.declaration_submit(
+        actor=member.user,
+        member=member,
+        year=YEAR,
+        month=month,
+        item=world.item("P03"),
+        points=Decimal(points),
+        description="完成支部交办的任务",
+        today=datetime.date(YEAR, month, 20),
+    )
+    return declarations.declaration_review(
+        actor=world.secretary, declaration=declaration, decision=Decision.APPROVE
+    )
+
+
+def _generated_year(world):
+    rng = random.Random(12)
+    members = [
+        MemberFactory(branch=world.branch, user=UserFactory(username=f"m{n}")) for n in range(8)
+    ]
+    members += [MemberFactory(branch=world.other_branch) for _ in range(4)]
+    for month in range(1, 13):
+        for member in members:
+            if member.branch_id == world.branch.pk and member.user_id and rng.random() < 0.5:
+                _declared(world, member, month, rng.choice([2, 3, 4, 5]))
+            if rng.random() < 0.3:
+                give(world, member, month, "D05", rng.choice([1, 2]))
+        if month == 6:
+            # A transfer in the middle of the year: ranked in the new branch from then on.
+            orgs.member_transfer(
+                actor=world.admin,
+                member=members[0],
+                to_branch=world.other_branch,
+                on=datetime.date(YEAR, 6, 16),
+            )
+    for entry in Entry.objects.filter(month__in=[3, 9], category="performance")[:5]:
+        ledger.reverse_entry(
+            actor=world.secretary, entry=entry, reason="更正", source=Source.APPEAL
+        )
+    give(world, members[1], 7, "V01", 0)  # a confirmed veto: the year is 0
+    give(world, members[2], 5, "C01", 6, level="school")
+    return members
+
+
+def test_what_the_services_kept_equals_a_rebuild_and_the_year_computation(world):
+    _generated_year(world)
+    kept = _snapshot()
+
+    assert standings.differences() == []
+    call_command("rebuild_standings", stdout=None)
+    assert _snapshot() == kept
+
+    results = branches_year_results([world.branch, world.other_branch], YEAR, as_of=YEAR_END)
+    december = {
+        s.member_id: s for s in Standing.objects.filter(year=YEAR, month=12).select_related()
+    }
+    computed = [m for result in results.values() for m in result.members]
+    assert len(computed) == len(december) > 12
+    for m in computed:
+        row = december[m.member_id]
+        assert (row.branch_id, row.year_score, row.year_rank, row.vetoed, row.commendation) == (
+            m.branch.pk,
+            m.score,
+            m.rank,
+            m.vetoed,
+            m.commendation,
+        )
+        assert row.year_tied == m.tied
+        for month, score in m.months.items():
+            got = Standing.objects.get(member_id=m.member_id, year=YEAR, month=month)
+            assert got.month_score == score.score
+    assert any(row.vetoed and row.year_score == 0 for row in december.values())
+
+
+def test_ties_share_a_rank_and_the_exempt_have_none(world):
+    tied = [MemberFactory(branch=world.branch) for _ in range(2)]
+    exempt = MemberFactory(branch=world.branch, exempt_reason="长期病休")
+    give(world, world.member, 1, "P03", 5)
+    for member in tied:
+        give(world, member, 1, "P03", 3)
+    give(world, exempt, 1, "P03", 5)
+
+    rows = {
+        s.member_id: s for s in Standing.objects.filter(year=YEAR, month=1, branch=world.branch)
+    }
+    assert [rows[m.pk].month_rank for m in (world.member, *tied)] == [1, 2, 2]
+    assert rows[exempt.pk].month_rank is None and rows[exempt.pk].year_score is None
+    assert {rows[m.pk].month_ranked for m in tied} == {3}
+    assert rows[tied[0].pk].year_tied == 2
+
+
+def test_verify_standings_names_a_row_that_differs(world):
+    give(world, world.member, 2, "P03", 4)
+    call_command("verify_standings", stdout=None)
+    Standing.objects.filter(member=world.member, year=YEAR, month=2).update(year_score=99)
+
+    with pytest.raises(CommandError, match="有 1 行"):
+        call_command("verify_standings", stdout=None)
+    assert standings.differences() == [(world.member.pk, YEAR, 2, "year_score")]
+
+
+def test_a_batch_brings_the_standings_up_to_date_once(world):
+    """Entries inside a batch only mark their member; the refresh at its end costs the same
+    for one entry as for many."""
+    members = [MemberFactory(branch=world.branch) for _ in range(10)]
+    with standings.batch():
+        for member in members:
+            give(world, member, 3, "P03", 2)
+        marked = Standing.objects.filter(member__in=members, month=3, performance=2).count()
+    assert marked == 0  # nothing written before the end of the batch
+    assert Standing.objects.filter(member__in=members, month=3, performance=2).count() == 10
+    assert standings.differences() == []

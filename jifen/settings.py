@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jifen.audit",
+    "jifen.notifications",
     "jifen.orgs",
     "jifen.schemes",
     "jifen.ledger",
@@ -191,6 +192,10 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jifen@localhost")
+# Reminders: a task is reminded once more when its deadline is this many days away or fewer;
+# the worker sends them daily at this local time (HH:MM; empty: only cron's send_reminders).
+JIFEN_REMINDER_DAYS_BEFORE = envint("JIFEN_REMINDER_DAYS_BEFORE", 3)
+JIFEN_REMINDER_TIME = os.environ.get("JIFEN_REMINDER_TIME", "08:00")
 
 LOGGING = {
     "version": 1,

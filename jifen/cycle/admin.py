@@ -14,6 +14,5 @@ for model in (
     models.MemberGrade,
     models.Admonition,
     models.UnqualifiedHandling,
-    models.Notification,
 ):
     admin.site.register(model, ReadOnlyAdmin)

@@ -401,25 +401,3 @@ class UnqualifiedHandling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_grade.member} {self.get_measure_display()}"
-
-
-class Notification(models.Model):
-    """A reminder for one user; `key` names what it is about, so a reminder is made once."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    text = models.CharField(_("text"), max_length=300)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="unique_notification_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.text

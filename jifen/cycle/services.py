@@ -10,8 +10,10 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,6 @@ from jifen.cycle.models import (
     MemberGrade,
     Notice,
     NoticeRow,
-    Notification,
     Objection,
     Quarter,
     RegisterRow,
@@ -48,6 +49,7 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.ledger.models import Entry
 from jifen.ledger.selectors import entries_seen
+from jifen.notifications.services import notify, notify_all, reminders_settle, site_language
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
 from jifen.schemes.models import Item, Scheme
@@ -339,6 +341,24 @@ def _notice_source(branch: Organisation, year: int, quarter: int | None):
     return row, _quarter_notice_rows(row)
 
 
+def _tell_listed(notice: Notice) -> None:
+    """The members listed in a notice learn it is posted and until when they may object."""
+    if notice.quarter_id:
+        listed = notice.quarter.register_rows.filter(score__isnull=False)
+    else:
+        listed = MemberGrade.objects.filter(
+            year_result__branch=notice.branch, year_result__year=notice.year, score__isnull=False
+        )
+    users = get_user_model().objects.filter(
+        pk__in=listed.filter(member__user__isnull=False).values("member__user_id")
+    )
+    with site_language():
+        text = _("%(notice)s is posted: object to your result until %(closes)s if it is wrong.")
+        text = text % {"notice": notice, "closes": notice.closes_on}
+    url = f"{reverse('portal:me')}#notice-{notice.pk}"
+    notify_all(users, key=f"notice:{notice.pk}", text=text, url=url)
+
+
 @transaction.atomic
 def notice_publish(
     *,
@@ -371,6 +391,7 @@ def notice_publish(
     if quarter_row is not None:
         quarter_row.state = QuarterState.ON_NOTICE
         quarter_row.save(update_fields=["state"])
+    _tell_listed(notice)
     log_action(
         "cycle.notice.published",
         actor=actor,
@@ -511,6 +532,23 @@ def _check_correction_item(objection: Objection, item: Item, points: Decimal) ->
         )
 
 
+def _tell_objector(objection: Objection) -> None:
+    with site_language():
+        values = {"kind": objection.get_kind_display(), "notice": objection.notice}
+        values["answer"] = objection.answer
+        if objection.status == ObjectionStatus.ACCEPTED:
+            text = _("Your %(kind)s about %(notice)s was accepted: %(answer)s")
+        else:
+            text = _("Your %(kind)s about %(notice)s was not accepted: %(answer)s")
+        text = text % values
+    notify(
+        objection.member.user,
+        key=f"objection:{objection.pk}:{objection.status}",
+        text=text,
+        url=f"{reverse('portal:me')}#my-objections",
+    )
+
+
 @transaction.atomic
 def objection_answer(
     *,
@@ -541,6 +579,7 @@ def objection_answer(
     objection.save(
         update_fields=["status", "answer", "answered_by", "answered_at", "correction_entry"]
     )
+    _tell_objector(objection)
     log_action(
         "cycle.objection.answered",
         actor=actor,
@@ -808,6 +847,7 @@ def year_review(
     year_result.reviewed_by, year_result.reviewed_at = actor, timezone.now()
     year_result.review_reason = reason
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    _tell_submitter(year_result)
     log_action(
         "cycle.year.reviewed",
         actor=actor,
@@ -817,6 +857,32 @@ def year_review(
         reason=reason,
     )
     return year_result
+
+
+def _tell_submitter(year_result: YearResult, *, withdrawn: bool = False) -> None:
+    """Whoever submitted the year learns the parent organisation's decision on it."""
+    values = {"branch": year_result.branch.name, "year": year_result.year}
+    values["reason"] = year_result.review_reason
+    with site_language():
+        if withdrawn:
+            text = _(
+                "The parent organisation withdrew its filing of the %(year)d results of "
+                "%(branch)s: %(reason)s"
+            )
+        elif year_result.state == YearState.FILED:
+            text = _("The parent organisation filed the %(year)d results of %(branch)s.")
+        else:
+            text = _(
+                "The parent organisation returned the %(year)d results of %(branch)s: %(reason)s"
+            )
+        text = text % values
+    decision = "withdrawn" if withdrawn else year_result.state
+    notify(
+        year_result.submitted_by,
+        key=f"year:{year_result.pk}:{decision}:{year_result.reviewed_at:%Y%m%d%H%M%S%f}",
+        text=text,
+        url=reverse("portal:year", args=[year_result.branch_id, year_result.year]),
+    )
 
 
 def _file(actor, year_result: YearResult, today: datetime.date) -> YearFiling:
@@ -860,6 +926,7 @@ def year_filing_withdraw(*, actor, year_result: YearResult, reason: str) -> Year
     year_result.state, year_result.review_reason = YearState.RETURNED, reason
     year_result.reviewed_by, year_result.reviewed_at = actor, now
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    _tell_submitter(year_result, withdrawn=True)
     log_action(
         "cycle.year.filing_withdrawn",
         actor=actor,
@@ -1003,13 +1070,15 @@ def _email(user, todos) -> None:
 
 @transaction.atomic
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Turn everyone's open tasks into notifications, each once (by its key), and email the
-    new ones to users with an address after the transaction commits. Returns how many were
-    made."""
+    """Turn everyone's open tasks into notifications, each once per stage of its deadline (by
+    its key), settle the reminders of tasks since done, and email the new ones to users with
+    an address after the transaction commits. Returns how many were made."""
     today = _today(today)
     made = 0
     for user in selectors.users_to_remind():
-        fresh = [todo for todo in selectors.todo_for(user, today) if _notify(user, todo)]
+        todos = selectors.todo_for(user, today)
+        fresh = [todo for todo in todos if _remind(user, todo)]
+        reminders_settle(user=user, open_tasks={todo.task for todo in todos})
         made += len(fresh)
         if fresh and user.email:
             # robust: one unreachable mailbox must not keep the others from their mail.
@@ -1017,21 +1086,5 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     return made
 
 
-def _notify(user, todo) -> bool:
-    notification, created = Notification.objects.get_or_create(
-        user=user, key=todo.key, defaults={"text": todo.text[:300], "url": todo.url}
-    )
-    if created:
-        log_action("cycle.notification.created", actor=None, obj=notification, key=todo.key)
-    return created
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, notification: Notification) -> Notification:
-    if notification.user_id != actor.pk:
-        raise NotPermitted()
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-        log_action("cycle.notification.read", actor=actor, obj=notification)
-    return notification
+def _remind(user, todo) -> bool:
+    return notify(user, key=todo.key, text=todo.text, url=todo.url, task=todo.task)

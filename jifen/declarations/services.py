@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import periods
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
+from jifen.notifications.services import notify, site_language
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Member
@@ -211,6 +213,7 @@ def declaration_review(
         declaration.points_granted = granted
         declaration.entry = _entry_for(actor, declaration, granted, Source.DECLARATION)
     declaration.save()
+    _tell_member(declaration)
     log_action(
         "declarations.declaration.reviewed",
         actor=actor,
@@ -221,6 +224,51 @@ def declaration_review(
         status=declaration.status,
     )
     return declaration
+
+
+def _decision_text(declaration: Declaration) -> str:
+    values = {
+        "item": declaration.item.name,
+        "period": f"{declaration.year}-{declaration.month:02d}",
+        "points": fmt.points(declaration.points_granted or 0),
+        "declared": fmt.points(declaration.points or 0),
+        "reason": declaration.decision_reason,
+    }
+    by_parent = declaration.parent_decided_at is not None
+    if declaration.status == DeclarationStatus.FORWARDED:
+        text = _(
+            "The branch approved your commendation “%(item)s”; it now goes to the parent "
+            "organisation for review."
+        )
+    elif declaration.status == DeclarationStatus.REJECTED and by_parent:
+        text = _("The parent organisation returned your commendation “%(item)s”: %(reason)s")
+    elif declaration.status == DeclarationStatus.REJECTED:
+        text = _("Your declaration “%(item)s” for %(period)s was rejected: %(reason)s")
+    elif by_parent:
+        text = _(
+            "The parent organisation approved your commendation “%(item)s”: %(points)s points "
+            "are added to your year."
+        )
+    elif declaration.status == DeclarationStatus.ADJUSTED:
+        text = _(
+            "Your declaration “%(item)s” for %(period)s was approved with %(points)s points "
+            "instead of %(declared)s: %(reason)s"
+        )
+    else:
+        text = _("Your declaration “%(item)s” for %(period)s was approved: %(points)s points.")
+    return text % values
+
+
+def _tell_member(declaration: Declaration) -> None:
+    """The member learns of each decision on their declaration, in the decision's transaction."""
+    with site_language():
+        text = _decision_text(declaration)
+    notify(
+        declaration.member.user,
+        key=f"declaration:{declaration.pk}:{declaration.status}",
+        text=text,
+        url=reverse("portal:my_declarations"),
+    )
 
 
 def _check_limits_again(declaration: Declaration, points: Decimal | None) -> None:
@@ -277,6 +325,7 @@ def declaration_parent_review(
         declaration.status = DeclarationStatus.REJECTED
         declaration.decision_reason = reason
     declaration.save()
+    _tell_member(declaration)
     log_action(
         "declarations.commendation.reviewed",
         actor=actor,
@@ -365,6 +414,30 @@ def veto_propose(
     return proposal
 
 
+def _tell_veto_decision(proposal: VetoProposal) -> None:
+    """The proposer learns the parent organisation's decision; the member, a confirmed veto
+    (it sets their year's score to 0)."""
+    values = {"member": proposal.member.name, "year": proposal.year}
+    values["reason"] = proposal.decision_reason
+    with site_language():
+        if proposal.status == VetoStatus.CONFIRMED:
+            to_proposer = _("The parent organisation confirmed the veto for %(member)s: %(reason)s")
+            to_member = _(
+                "The parent organisation confirmed a veto (一票否决) of your %(year)d score: "
+                "%(reason)s"
+            )
+        else:
+            to_proposer = _(
+                "The parent organisation did not confirm the veto for %(member)s: %(reason)s"
+            )
+            to_member = ""
+    key = f"veto:{proposal.pk}:{proposal.status}"
+    url = reverse("portal:veto_propose", args=[proposal.branch_id])
+    notify(proposal.proposed_by, key=key, text=to_proposer % values, url=url)
+    if to_member:
+        notify(proposal.member.user, key=key, text=to_member % values, url=reverse("portal:me"))
+
+
 @transaction.atomic
 def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) -> VetoProposal:
     """The parent organisation confirms (the year's score becomes 0) or does not confirm."""
@@ -399,6 +472,7 @@ def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) ->
             branch=proposal.branch,
         )
     proposal.save()
+    _tell_veto_decision(proposal)
     log_action(
         "declarations.veto.decided",
         actor=actor,

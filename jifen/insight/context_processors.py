@@ -1,6 +1,6 @@
 from functools import partial
 
-from jifen.cycle.selectors import notifications_for
+from jifen.notifications.selectors import notifications_for
 
 
 def _unread(user) -> int:

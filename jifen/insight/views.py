@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jifen.cycle import selectors as cycle_selectors
-from jifen.cycle.services import notification_mark_read
 from jifen.errors import DomainError
 from jifen.insight import charts, selectors
+from jifen.notifications.selectors import notifications_for
+from jifen.notifications.services import notification_mark_read
 
 
 class YearForm(forms.Form):
@@ -51,14 +52,14 @@ def dashboard(request, pk):
 def notifications(request):
     context = {
         "todos": cycle_selectors.todo_for(request.user, timezone.localdate()),
-        "notifications": cycle_selectors.notifications_for(request.user)[:100],
+        "notifications": notifications_for(request.user)[:100],
     }
     return render(request, "insight/notifications.html", context)
 
 
 @login_required
 def notification_read(request, pk):
-    notification = get_object_or_404(cycle_selectors.notifications_for(request.user), pk=pk)
+    notification = get_object_or_404(notifications_for(request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -68,6 +69,6 @@ def notification_read(request, pk):
     if not request.htmx:
         return redirect("insight:notifications")
     # The row comes back read, and the navbar's badge is updated out of band.
-    unread = cycle_selectors.notifications_for(request.user, unread_only=True).count()
+    unread = notifications_for(request.user, unread_only=True).count()
     context = {"notification": notification, "unread": unread}
     return render(request, "insight/_notification_read.html", context)

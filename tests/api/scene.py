@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from jifen.api import services as api_services
 from jifen.cycle import services as cycle
-from jifen.cycle.models import MemberGrade, Notification, YearResult
+from jifen.cycle.models import MemberGrade, YearResult
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import Decision
+from jifen.notifications.models import Notification
 from tests.conftest import YEAR
 
 TODAY = datetime.date(YEAR, 4, 3)

@@ -7,8 +7,10 @@ import pytest
 from jifen.audit.models import AuditEvent
 from jifen.cycle import services
 from jifen.cycle.enums import HandlingMeasure, MeetingKind
-from jifen.cycle.models import Admonition, MemberGrade, Notification, YearResult
+from jifen.cycle.models import Admonition, MemberGrade, YearResult
 from jifen.errors import NotPermitted
+from jifen.notifications.models import Notification
+from jifen.notifications.services import notification_mark_read
 from tests.conftest import YEAR
 from tests.cycle.conftest import Q1_MEETING
 
@@ -100,7 +102,7 @@ CALLS = {
         decided_on=datetime.date(YEAR + 1, 1, 20),
         notes="x",
     ),
-    "notification_mark_read": lambda w, t: services.notification_mark_read(
+    "notification_mark_read": lambda w, t: notification_mark_read(
         actor=w.outsider, notification=t["notification"]
     ),
 }

@@ -2,7 +2,8 @@ import datetime
 
 from django.utils import timezone
 
-from jifen.cycle.models import Notice, NoticeRow, Notification
+from jifen.cycle.models import Notice, NoticeRow
+from jifen.notifications.models import Notification
 from tests.access import Case
 from tests.conftest import YEAR
 

@@ -5,11 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from jifen.cycle.models import MemberGrade, Notice, Notification, YearResult
+from jifen.cycle.models import MemberGrade, Notice, YearResult
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
+from jifen.notifications.models import Notification
 from jifen.orgs.enums import RoleKind
 from jifen.orgs.models import Role
 from tests.conftest import YEAR

@@ -31,6 +31,8 @@ from jifen.cycle.models import (
     YearResult,
 )
 from jifen.ledger.models import Entry
+from jifen.notifications.selectors import notifications_for
+from jifen.notifications.services import notification_mark_read
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.models import Item
 
@@ -489,7 +491,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        return selectors.notifications_for(self.request.user)
+        return notifications_for(self.request.user)
 
     @extend_schema(
         request=None,
@@ -499,7 +501,5 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = get_object_or_404(self.get_queryset(), pk=pk)
-        notification = services.notification_mark_read(
-            actor=request.user, notification=notification
-        )
+        notification = notification_mark_read(actor=request.user, notification=notification)
         return Response(NotificationSerializer(notification).data)

@@ -135,6 +135,31 @@ def year_filings(year_result: YearResult) -> QuerySet[YearFiling]:
     return year_result.filings.select_related("anchor", "filed_by", "withdrawn_by")
 
 
+def notices_open_to(member: Member, today: datetime.date) -> QuerySet[Notice]:
+    """The member's branch's notices still open to an objection or an appeal that list the
+    member (one query: the rows hold names only, so the register or the year's grades say)."""
+    in_register = RegisterRow.objects.filter(
+        quarter=OuterRef("quarter"), member=member, score__isnull=False
+    )
+    in_year = MemberGrade.objects.filter(
+        year_result__branch=OuterRef("branch"),
+        year_result__year=OuterRef("year"),
+        member=member,
+        score__isnull=False,
+    )
+    listed = Q(quarter__isnull=False, listed_quarter=True) | Q(
+        quarter__isnull=True, listed_year=True
+    )
+    return (
+        Notice.objects.filter(
+            branch=member.branch_id, opens_on__lte=today, appeals_close_on__gte=today
+        )
+        .annotate(listed_quarter=Exists(in_register), listed_year=Exists(in_year))
+        .filter(listed)
+        .select_related("quarter", "branch")
+    )
+
+
 def listed_in_notice(member: Member, notice: Notice) -> bool:
     """Whether the notice posted this member's result (rows hold names only, so ask the
     register or the year's grades it was copied from)."""
@@ -290,7 +315,7 @@ def _member_todos(user, today: datetime.date) -> list[Todo]:
     member = (
         Member.objects.filter(user=user, state=MemberState.ACTIVE).select_related("branch").first()
     )
-    if member is None:
+    if member is None or member.exempt_reason:
         return []
     months = [
         m
@@ -578,11 +603,14 @@ def _scheme_todos(user, today: datetime.date) -> list[Todo]:
         for year in years:
             if current_scheme(org, year) is not None:
                 continue
-            due = datetime.date(year - 1, 12, 31) if year > today.year else None
-            text = _("%(org)s: no scoring scheme applies in %(year)d yet; set one up.") % {
-                "org": org.name,
-                "year": year,
-            }
+            values = {"org": org.name, "year": year}
+            if year > today.year:
+                due = datetime.date(today.year, 12, 31)
+                text = _("%(org)s: set up the %(year)d scoring scheme before the year begins.")
+            else:
+                due = None
+                text = _("%(org)s: no scoring scheme applies in %(year)d yet; set one up.")
+            text %= values
             todos.append(_todo(f"scheme:{org.pk}:{year}", text, url, due, today))
     return todos
 

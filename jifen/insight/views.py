@@ -13,7 +13,7 @@ from jifen.cycle import selectors as cycle_selectors
 from jifen.errors import DomainError
 from jifen.insight import charts, selectors
 from jifen.notifications.selectors import notifications_for
-from jifen.notifications.services import notification_mark_read
+from jifen.notifications.services import notification_mark_read, reminders_settle
 
 
 class YearForm(forms.Form):
@@ -50,10 +50,10 @@ def dashboard(request, pk):
 
 @login_required
 def notifications(request):
-    context = {
-        "todos": cycle_selectors.todo_for(request.user, timezone.localdate()),
-        "notifications": notifications_for(request.user)[:100],
-    }
+    todos = cycle_selectors.todo_for(request.user, timezone.localdate())
+    # Reminders of tasks done since the last look are settled before they are listed.
+    reminders_settle(user=request.user, open_tasks={todo.task for todo in todos})
+    context = {"todos": todos, "notifications": notifications_for(request.user)[:100]}
     return render(request, "insight/notifications.html", context)
 
 

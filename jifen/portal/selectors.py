@@ -17,7 +17,7 @@ from jifen.cycle.models import (
     YearFiling,
     YearResult,
 )
-from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
+from jifen.cycle.selectors import branch_notices, branch_quarters, notices_open_to
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger import periods
@@ -170,6 +170,15 @@ def review_queue(branch: Organisation, year: int, month: int) -> QuerySet[Declar
         .select_related("member", "item", "commendation_level")
         .prefetch_related("files")
         .order_by("status", "member__name", "submitted_at")
+    )
+
+
+def branch_roster(branch: Organisation) -> QuerySet[Member]:
+    """The branch's active members (党员名册), as its roster export lists them."""
+    return (
+        Member.objects.filter(branch=branch, state=MemberState.ACTIVE)
+        .select_related("user")
+        .order_by("name", "pk")
     )
 
 
@@ -342,10 +351,9 @@ def handlings(result: YearResult | None) -> QuerySet[UnqualifiedHandling]:
 # --- the member's side of the cycle -----------------------------------------------------
 
 
-def member_notices(member: Member, today: datetime.date) -> list[Notice]:
+def member_notices(member: Member, today: datetime.date) -> QuerySet[Notice]:
     """The branch's notices still open to an objection or an appeal that list the member."""
-    notices = branch_notices(member.branch).filter(appeals_close_on__gte=today, opens_on__lte=today)
-    return [n for n in notices if listed_in_notice(member, n)]
+    return notices_open_to(member, today)
 
 
 def final_grade(member: Member, year: int) -> MemberGrade | None:

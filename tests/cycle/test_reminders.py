@@ -305,7 +305,7 @@ def test_admins_are_told_of_a_missing_scheme_a_branch_without_secretary_and_memb
 ):
     MemberFactory(name="王五", branch=world.other_branch, user=None)
     texts = _texts(world.admin, datetime.date(YEAR, 12, 1))
-    assert "机关党委: no scoring scheme applies in 2027 yet; set one up." in texts
+    assert "机关党委: set up the 2027 scoring scheme before the year begins." in texts
     assert not any("2026 yet" in t for t in texts)
     # 第二党支部's only secretary is the outsider: 第一党支部 has a secretary, the tree has
     # no other branch; so every branch is led.

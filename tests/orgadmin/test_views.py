@@ -122,6 +122,19 @@ def test_roster_filters_by_branch_and_state(admin_client, world):
     assert "李四" not in response.text
 
 
+def test_the_roster_offers_its_import_and_an_export_that_follows_the_branch_filter(client, world):
+    client.force_login(world.admin)
+    url = reverse("orgadmin:members")
+    page = client.get(url).text
+    assert reverse("exchange:roster_upload") in page
+    for branch in (world.branch, world.other_branch):
+        assert reverse("exchange:branch_export", args=[branch.pk, "roster"]) in page
+    table = client.get(url, {"branch": world.branch.pk}, headers={"HX-Request": "true"}).text
+    export = reverse("exchange:branch_export", args=[world.branch.pk, "roster"])
+    assert f'action="{export}"' in table
+    assert reverse("exchange:branch_export", args=[world.other_branch.pk, "roster"]) not in table
+
+
 def _member_data(world, **changes):
     data = {
         "name": "王五",

@@ -7,8 +7,10 @@ from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import VetoProposal
 from jifen.ledger.models import Entry
-from jifen.orgs.models import Member
+from jifen.orgs.enums import RoleKind
+from jifen.orgs.models import Member, Role
 from tests.conftest import YEAR
+from tests.cycle.conftest import Cycle
 from tests.factories import MemberFactory, d
 
 APRIL_2 = datetime.date(YEAR, 4, 2)
@@ -202,3 +204,28 @@ def test_a_veto_goes_to_the_parent_and_is_confirmed_there(secretary, client, wor
     proposal.refresh_from_db()
     assert proposal.status == VetoStatus.CONFIRMED
     assert Member.objects.get(pk=world.member.pk).entries.get().source == "veto"
+
+
+def test_the_branch_roster_offers_its_export_and_to_admins_its_import(client, world):
+    client.force_login(world.secretary)
+    url = reverse("portal:roster", args=[world.branch.pk])
+    page = client.get(url).content.decode()
+    assert "张三" in page
+    assert f'action="{reverse("exchange:branch_export", args=[world.branch.pk, "roster"])}"' in page
+    assert reverse("exchange:roster_upload") not in page
+    client.force_login(world.admin)
+    assert client.get(url).status_code == 404  # the admin holds no branch role
+    Role.objects.create(user=world.admin, organisation=world.branch, kind=RoleKind.COMMITTEE)
+    assert reverse("exchange:roster_upload") in client.get(url).content.decode()
+
+
+def test_the_register_offers_excel_and_pdf_beside_print(client, world):
+    Cycle(world).confirm()
+    client.force_login(world.secretary)
+    page = client.get(reverse("portal:register", args=[world.branch.pk, 2026, 1])).content.decode()
+    export = reverse("exchange:branch_export", args=[world.branch.pk, "register"])
+    assert page.count(f'action="{export}"') == 2
+    response = client.post(
+        export, {"year": 2026, "quarter": 1, "layout": "branch_table", "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")

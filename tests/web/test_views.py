@@ -24,7 +24,7 @@ def test_home_greets_a_signed_in_member(client, member):
 
     response = client.get(reverse("home"))
 
-    assert "欢迎，zhangsan。" in response.text
+    assert "您好，zhangsan" in response.text
     assert reverse("logout") in response.text
 
 

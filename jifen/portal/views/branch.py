@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration
 from jifen.declarations.services import COMMITTEE_CATEGORIES
 from jifen.errors import DomainError
+from jifen.orgs import rules
 from jifen.portal import selectors, services
 from jifen.portal.forms import (
     BulkReviewForm,
@@ -21,6 +23,8 @@ from jifen.portal.forms import (
 )
 from jifen.portal.views.common import today, work_branch
 from jifen.schemes.enums import ItemCategory
+
+ROSTER_PAGE_SIZE = 50
 
 
 def _month(request) -> tuple[int, int]:
@@ -59,6 +63,21 @@ def review(request, branch_id: int):
         "months": selectors.recent_months(today()),
     }
     return render(request, "portal/review.html", context)
+
+
+@login_required
+def roster(request, branch_id: int):
+    """The branch's members (党员名册), with the roster's export beside them and, for an
+    admin of the branch, its import."""
+    branch = work_branch(request.user, branch_id)
+    members = selectors.branch_roster(branch)
+    context = {
+        "branch": branch,
+        "page": Paginator(members, ROSTER_PAGE_SIZE).get_page(request.GET.get("page")),
+        "administers": rules.can_administer(request.user, branch),
+        "year": today().year,
+    }
+    return render(request, "portal/roster.html", context)
 
 
 def _row(request, branch, declaration, error=""):

@@ -18,20 +18,7 @@ from jifen.orgs import rules as org_rules
 from jifen.portal import selectors, services
 from jifen.portal.forms import DeclarationForm, ObjectionForm
 from jifen.portal.models import DeclarationFile
-from jifen.portal.views.common import (
-    form_errors,
-    own_member,
-    review_orgs_and_branches,
-    run,
-    today,
-)
-
-
-@login_required
-def index(request):
-    """Where each role starts: the member's own scores, the branches one works in, the
-    organisations one reviews for."""
-    return render(request, "portal/index.html", review_orgs_and_branches(request.user))
+from jifen.portal.views.common import form_errors, own_member, run, today
 
 
 @login_required

@@ -42,6 +42,7 @@ from jifen.cycle.models import (
     YearResult,
 )
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.limits import check_points
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import periods
@@ -524,12 +525,7 @@ def _check_correction_item(objection: Objection, item: Item, points: Decimal) ->
         scheme.organisation_id not in objection.notice.branch.ancestor_ids
     ):
         raise DomainError(_("This item is not in the branch's scoring scheme for the year."))
-    if not item.points_min <= points <= item.points_max:
-        raise DomainError(
-            _("“%(item)s” gives between %(low)s and %(high)s points.")
-            % {"item": item.name, "low": item.points_min, "high": item.points_max},
-            code="points_out_of_range",
-        )
+    check_points(item, points)
 
 
 def _tell_objector(objection: Objection) -> None:

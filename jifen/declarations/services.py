@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jifen import formats as fmt
 from jifen.audit.services import log_action
 from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
-from jifen.declarations.limits import check_item_limits
+from jifen.declarations.limits import check_item_limits, check_points
 from jifen.declarations.models import DESCRIPTION_MAX_LENGTH, Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import periods
@@ -44,19 +44,6 @@ def _scheme_item(member: Member, item: Item, year: int) -> Scheme:
     if not item.applies_to(member.category):
         raise DomainError(_("This item does not apply to the member's category."))
     return scheme
-
-
-def _check_points(item: Item, points: Decimal) -> None:
-    if not item.points_min <= points <= item.points_max:
-        raise DomainError(
-            _("“%(item)s” gives between %(low)s and %(high)s points.")
-            % {
-                "item": item.name,
-                "low": fmt.points(item.points_min),
-                "high": fmt.points(item.points_max),
-            },
-            code="points_out_of_range",
-        )
 
 
 def _check_evidence(item: Item, evidence: str) -> None:
@@ -110,7 +97,7 @@ def declaration_submit(
         points = _commendation_points(item, commendation_level, scheme)
     else:
         commendation_level = None
-        _check_points(item, points)
+        check_points(item, points)
     _check_description(description)
     _check_evidence(item, evidence)
     periods.check_declaring(member.branch, scheme, year, month, today or timezone.localdate())
@@ -194,7 +181,7 @@ def declaration_review(
     if decision == Decision.ADJUST:
         if declaration.item.category == ItemCategory.COMMENDATION:
             raise DomainError(_("A commendation's points follow its level; approve or reject it."))
-        _check_points(declaration.item, points)
+        check_points(declaration.item, points)
     if decision != Decision.REJECT:
         _check_limits_again(declaration, points if decision == Decision.ADJUST else None)
     declaration.branch_decided_by, declaration.branch_decided_at = actor, timezone.now()
@@ -358,7 +345,7 @@ def committee_record(
         raise DomainError(_("Commendations and vetoes have their own approval procedure."))
     _scheme_item(member, item, year)
     _check_month_number(month)
-    _check_points(item, points)
+    check_points(item, points)
     _check_evidence(item, evidence)
     periods.check(member.branch, year, month, Source.COMMITTEE)
     member = ledger.lock_member(member)

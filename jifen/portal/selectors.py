@@ -27,7 +27,7 @@ from jifen.orgs import rules as org_rules
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes.enums import ItemCategory
-from jifen.schemes.models import Item, Scheme
+from jifen.schemes.models import CommendationLevel, Item, Scheme
 from jifen.schemes.selectors import current_scheme
 from jifen.scoring.rules import competition_ranks, round1
 from jifen.scoring.selectors import (
@@ -139,13 +139,16 @@ def member_declarations(member: Member) -> QuerySet[Declaration]:
     )
 
 
-def declarable_items(member: Member, year: int) -> tuple[Scheme | None, QuerySet[Item]]:
-    """The items of the member's scheme a member of their category may declare."""
-    scheme = current_scheme(member.branch, year)
-    if scheme is None:
-        return None, Item.objects.none()
-    fitting = [i.pk for i in scheme.items.filter(declarable=True) if i.applies_to(member.category)]
-    return scheme, Item.objects.filter(pk__in=fitting)
+def declarable_items(member: Member, schemes: list[Scheme]) -> QuerySet[Item]:
+    """The items of the schemes (of the months on offer) a member of their category may
+    declare, in the schemes' order."""
+    items = Item.objects.filter(scheme__in=schemes, declarable=True)
+    fitting = [item.pk for item in items if item.applies_to(member.category)]
+    return Item.objects.filter(pk__in=fitting).order_by("-scheme__year", "order", "code")
+
+
+def commendation_levels(schemes: list[Scheme]) -> QuerySet[CommendationLevel]:
+    return CommendationLevel.objects.filter(scheme__in=schemes).order_by("-scheme__year", "order")
 
 
 # --- the branch's pages -----------------------------------------------------------------

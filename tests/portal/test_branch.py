@@ -167,7 +167,7 @@ def test_a_deduction_beyond_the_items_range_shows_the_domains_message(secretary,
         },
     )
 
-    assert "“无故缺席“三会一课””的分值在 2 到 2 分之间。" in response.text
+    assert "“无故缺席“三会一课””的分值为 2 分。" in response.text
     assert not Entry.objects.exists()
 
 

@@ -1,7 +1,8 @@
 """The background worker: django-tasks-db's `db_worker`, which runs queued tasks (several
 workers may run side by side), plus what that library leaves to us, done before the first task
 and then every minute in a thread of its own: jobs whose worker died are retried or failed
-(services.jobs_recover), expired files and uploads dropped, and old task results pruned.
+(services.jobs_recover), expired files and uploads dropped (and the evidence files kept for
+declaration forms never sent again), and old task results pruned.
 
     manage.py run_worker            # until stopped (Ctrl-C or SIGTERM ends it after its task)
     manage.py run_worker --batch    # run what is queued, then stop (cron, tests)
@@ -19,12 +20,16 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from jifen.exchange import services
+from jifen.portal import services as portal_services
 
 logger = logging.getLogger(__name__)
 
 
 def keep_house() -> None:
     services.housekeeping()
+    # The evidence files kept for declaration forms never sent again go the same way as
+    # unconfirmed uploads.
+    portal_services.pending_files_purge()
     call_command("prune_db_task_results", verbosity=0, stdout=io.StringIO())
 
 

@@ -189,6 +189,11 @@ JIFEN_IMPORT_BACKGROUND_ROWS = envint("JIFEN_IMPORT_BACKGROUND_ROWS", 5000)
 JIFEN_JOB_LEASE_SECONDS = envint("JIFEN_JOB_LEASE_SECONDS", 300)
 # Finished job files and reports, and unconfirmed uploads, are kept this long.
 JIFEN_EXPORT_KEEP_HOURS = envint("JIFEN_EXPORT_KEEP_HOURS", 24)
+# A job still queued after this many seconds is explained on its page: no worker runs, or
+# the workers are busy. A worker not heard of for JIFEN_WORKER_SILENT_SECONDS is taken as gone
+# (workers report every minute).
+JIFEN_JOB_PICKUP_SECONDS = envint("JIFEN_JOB_PICKUP_SECONDS", 10)
+JIFEN_WORKER_SILENT_SECONDS = envint("JIFEN_WORKER_SILENT_SECONDS", 180)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -132,7 +132,7 @@ def standing_filing(branch: Organisation, year: int) -> YearFiling | None:
 
 def year_filings(year_result: YearResult) -> QuerySet[YearFiling]:
     """Every filing of the year, withdrawn ones included, oldest first."""
-    return year_result.filings.select_related("anchor", "filed_by", "withdrawn_by")
+    return year_result.filings.select_related("anchor", "filed_by__member", "withdrawn_by__member")
 
 
 def notices_open_to(member: Member, today: datetime.date) -> QuerySet[Notice]:

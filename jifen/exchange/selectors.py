@@ -84,7 +84,7 @@ def ledger_entries(*, member, branch, year: int, month=None, category=None) -> Q
         entries = entries.filter(month=int(month))
     if category:
         entries = entries.filter(category=category)
-    return entries.select_related("member", "item", "recorded_by").order_by(
+    return entries.select_related("member", "item", "recorded_by__member").order_by(
         "member__name", "member_id", "month", "seq"
     )
 

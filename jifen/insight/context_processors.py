@@ -1,6 +1,5 @@
 from functools import partial
 
-from jifen.insight.selectors import dashboard_organisations
 from jifen.notifications.selectors import notifications_for
 
 
@@ -11,12 +10,3 @@ def _unread(user) -> int:
 def notifications(request):
     """The navbar's badge; a callable, so the count is queried only where a page shows it."""
     return {"unread_notifications": partial(_unread, request.user)}
-
-
-def _has_dashboards(user) -> bool:
-    return user.is_authenticated and dashboard_organisations(user).exists()
-
-
-def dashboards(request):
-    """Whether the navbar links to the dashboards: only for those who may open one."""
-    return {"has_dashboards": partial(_has_dashboards, request.user)}

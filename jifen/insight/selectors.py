@@ -15,11 +15,11 @@ from jifen.declarations.enums import PENDING, DeclarationStatus
 from jifen.declarations.models import Declaration
 from jifen.ledger.periods import declaration_window
 from jifen.orgs.enums import OrgKind, RoleKind
-from jifen.orgs.models import Organisation
+from jifen.orgs.models import Member, Organisation
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.rules import round1
+from jifen.scoring.rules import competition_ranks, round1
 from jifen.scoring.selectors import MONTHS, BranchYear, MemberYear, branches_year_results
 
 DECIDED = (DeclarationStatus.APPROVED, DeclarationStatus.ADJUSTED, DeclarationStatus.REJECTED)
@@ -34,6 +34,22 @@ SCORE_BINS = (0, 60, 70, 80, 90, 100)
 def current_notices(today: datetime.date) -> QuerySet[Notice]:
     """The notices the public page shows, each with its rows (two queries in all)."""
     return public_notices(today).select_related("branch__parent").prefetch_related("rows")
+
+
+def archived_notices(user) -> QuerySet[Notice]:
+    """Every notice, past ones included, of the branches the user sees through a role and of
+    their own branch as a member, newest first: the archive a reader browses. The public
+    page shows a notice only while it runs (reading.md: 公示 for a period); later it stays
+    readable to the people of the organisation, not to everyone."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    own = Member.objects.filter(user=user).values("branch_id")
+    return (
+        Notice.objects.filter(Q(branch__in=visible_organisations(user)) | Q(branch__in=own))
+        .select_related("branch__parent", "quarter")
+        .annotate(listed=Count("rows"))
+        .order_by("-opens_on", "-pk")
+    )
 
 
 # Which dashboards a user may open
@@ -87,6 +103,15 @@ class GradeRow:
     cells: list[int]  # one count per name of Dashboard.grade_names
 
 
+@dataclass(frozen=True)
+class RankRow:
+    """A member in the ranking of the whole organisation shown: `rank` is across all its
+    branches (ties share it), the member's rank in their own branch is `member.rank`."""
+
+    rank: int | None
+    member: MemberYear
+
+
 @dataclass
 class Dashboard:
     organisation: Organisation
@@ -95,7 +120,7 @@ class Dashboard:
     results: list[BranchYear]
     histogram: list[tuple[str, int]]
     trend: list[tuple[int, Decimal | None]]
-    ranking: list[MemberYear]
+    ranking: list[RankRow]
     progress: list[MonthProgress]
     grade_names: list[str]
     grades: list[GradeRow]
@@ -118,10 +143,17 @@ def monthly_trend(members: list[MemberYear], last_month: int) -> list[tuple[int,
     return trend
 
 
-def _ranking(results: list[BranchYear]) -> list[MemberYear]:
+def _ordered(results: list[BranchYear]) -> list[MemberYear]:
     """Ranked members first, by score; the exempt and those without a score after them."""
     members = [m for result in results for m in result.members]
     return sorted(members, key=lambda m: (m.score is None, -(m.score or 0), m.name))
+
+
+def _ranking(members: list[MemberYear]) -> list[RankRow]:
+    """One ranking across the branches, of the members each branch ranks: a general branch's
+    ranking never interleaves its branches' own ranks (1, 2, 1, 2, 3…)."""
+    ranks = competition_ranks({m.member_id: m.score for m in members if m.rank is not None})
+    return [RankRow(ranks.get(m.member_id), m) for m in members]
 
 
 def _review_due(scheme: Scheme, year: int, month: int) -> datetime.date:
@@ -197,7 +229,7 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
     branches = branches_under(org)
     results = list(branches_year_results(branches, year).values())
     scheme = current_scheme(org, year)
-    ranking = _ranking(results)
+    members = _ordered(results)
     # The running month is still being declared and reviewed: the trend stops before it.
     last_month = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
     grades = grades_per_branch(results, year)
@@ -207,9 +239,9 @@ def dashboard(org: Organisation, year: int, today: datetime.date) -> Dashboard:
         year=year,
         scheme=scheme,
         results=results,
-        histogram=histogram([m.score for m in ranking if m.score is not None]),
-        trend=monthly_trend(ranking, last_month),
-        ranking=ranking,
+        histogram=histogram([m.score for m in members if m.score is not None]),
+        trend=monthly_trend(members, last_month),
+        ranking=_ranking(members),
         progress=declaration_progress(branches, year, scheme, today),
         grade_names=names,
         grades=[GradeRow(g.branch, g.recorded, [g.counts[n] for n in names]) for g in grades],

@@ -4,6 +4,7 @@ to-dos and notifications."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +15,8 @@ from jifen.errors import DomainError
 from jifen.insight import charts, selectors
 from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read, reminders_settle
+
+NOTICES_PER_PAGE = 20
 
 
 class YearForm(forms.Form):
@@ -29,6 +32,26 @@ def public_notice(request, pk):
     notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
     context = {"notice": notice, "anchor": cycle_selectors.notice_anchor(notice)}
     return render(request, "insight/public_notice.html", context)
+
+
+@login_required
+def notice_archive(request):
+    notices = selectors.archived_notices(request.user)
+    page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "today": timezone.localdate()}
+    return render(request, "insight/notice_archive.html", context)
+
+
+@login_required
+def archived_notice(request, pk):
+    notices = selectors.archived_notices(request.user).prefetch_related("rows")
+    notice = get_object_or_404(notices, pk=pk)
+    context = {
+        "notice": notice,
+        "anchor": cycle_selectors.notice_anchor(notice),
+        "closed": notice.appeals_close_on < timezone.localdate(),
+    }
+    return render(request, "insight/archived_notice.html", context)
 
 
 @login_required

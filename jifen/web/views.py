@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from jifen.cycle.selectors import todo_for
 from jifen.notifications.services import reminders_settle
@@ -21,6 +23,15 @@ def home(request):
     reminders_settle(user=request.user, open_tasks={todo.task for todo in todos})
     context = {"home": home_for(request.user, today, todos), "today": today}
     return render(request, "web/home.html", context)
+
+
+class FaviconView(RedirectView):
+    """The site's icon, served from the static files (local, like everything)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("web/favicon.ico")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -15,7 +15,7 @@ from jifen.portal import services as portal_services
 from jifen.portal.models import DeclarationFile, PendingFile
 from tests.conftest import YEAR
 from tests.cycle.conftest import Cycle
-from tests.factories import d
+from tests.factories import MemberFactory, d
 from tests.portal.conftest import PDF
 
 MARCH_20 = datetime.date(YEAR, 3, 20)
@@ -315,3 +315,23 @@ def test_the_evidence_file_is_served_with_its_sniffed_type(member_client, world)
     assert response.content == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_explanation_names_who_recorded_an_entry(member_client, world):
+    MemberFactory(name="李书记", branch=world.branch, user=world.secretary)
+    services.declaration_review(
+        actor=world.secretary,
+        declaration=services.declaration_submit(
+            actor=world.member_user,
+            member=world.member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=d(2),
+            description="任务",
+            today=MARCH_20,
+        ),
+        decision="approve",
+    )
+    page = member_client.get(reverse("portal:my_scores", args=[YEAR])).text
+    assert "李书记" in page and ">secretary<" not in page and " secretary<" not in page

@@ -5,4 +5,5 @@ CASES = [
     # The login form is for visitors; signed-in users are sent on.
     Case("login", expect={"anonymous": 200}, default=302),
     Case("logout", expect={}, default=405),  # POST only
+    Case("favicon", expect={}, default=301),
 ]

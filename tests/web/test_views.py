@@ -71,3 +71,11 @@ def test_language_switch_renders_english(client):
 
     assert "Welcome to the party-member points system" in response.text
     assert '<html lang="en">' in response.text
+
+
+def test_the_site_icon_is_served_from_the_local_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("web/favicon.ico")
+    page = client.get(reverse("home")).text
+    assert 'rel="icon"' in page and "web/favicon.svg" in page

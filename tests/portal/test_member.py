@@ -193,7 +193,11 @@ def test_a_chosen_file_survives_an_error_and_goes_with_the_corrected_form(
     response = _declare(
         member_client, world, token=token, points="9", files=[SimpleUploadedFile("心得.pdf", PDF)]
     )
-    assert "“撰写学习心得或理论文章”的分值在 1 到 3 分之间。" in response.text
+    # Beside the points field, not only above the form.
+    assert (
+        '<div class="invalid-feedback d-block">“撰写学习心得或理论文章”的分值在 1 到 3 分之间。'
+        in response.text
+    )
     [kept] = PendingFile.objects.all()
     assert f'name="kept" value="{kept.pk}" id="kept-{kept.pk}" checked' in response.text
 

@@ -54,6 +54,22 @@ def my_declarations(request):
     return render(request, "portal/my_declarations.html", context)
 
 
+# The field of the declaration form a refusal of the domain is about, by its code.
+DOMAIN_ERROR_FIELDS = {
+    "points_out_of_range": "points",
+    "evidence_required": "files",
+    "description_required": "description",
+    "description_too_long": "description",
+    "level_required": "commendation_level",
+    "frequency_exceeded": "item",
+    "annual_cap_exceeded": "item",
+    "month_closed": "period",
+    "quarter_confirmed": "period",
+    "month_locked": "period",
+    "year_filed": "period",
+}
+
+
 def _declaration_form(request, member, months):
     schemes = list({m.scheme.pk: m.scheme for m in months}.values())
     period = request.GET.get("period")
@@ -119,8 +135,12 @@ def _submit(request, member, form, chosen):
             **form.domain_fields(),
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("portal:my_declarations") if error.code == "already_submitted" else None
+        if error.code == "already_submitted":
+            messages.error(request, error.message)
+            return redirect("portal:my_declarations")
+        # Beside the field it is about, where there is one; above the form otherwise.
+        form.add_error(DOMAIN_ERROR_FIELDS.get(error.code), error.message)
+        return None
     messages.success(request, _("Your declaration has been submitted for review."))
     return redirect("portal:my_declarations")
 

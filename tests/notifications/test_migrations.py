@@ -1,24 +1,17 @@
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor.loader.project_state([target]).apps
+from tests.migrations import migrate_to
 
 
 @pytest.mark.django_db(transaction=True)
 def test_notifications_move_with_their_rows_and_old_reminders_name_their_task():
-    old = _migrate(("cycle", "0003_period_stages_and_filings"))
+    old = migrate_to(("cycle", "0003_period_stages_and_filings"))
     user = old.get_model("auth", "User").objects.create(username="member")
     notifications = old.get_model("cycle", "Notification").objects
     notifications.create(user_id=user.pk, key="review:3:2026-4:overdue", text="审核", url="/r/")
     notifications.create(user_id=user.pk, key="commendations:2:17", text="表彰")
 
-    new = _migrate(("notifications", "0002_notification_task"))
+    new = migrate_to(("notifications", "0002_notification_task"))
 
     moved = new.get_model("notifications", "Notification").objects.order_by("pk")
     assert [(n.key, n.task, n.text, n.url) for n in moved] == [

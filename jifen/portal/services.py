@@ -48,7 +48,7 @@ class Kept:
     """What pending_files_keep kept of a form's uploads, and the refusals of the others."""
 
     files: list[PendingFile] = field(default_factory=list)
-    refusals: list[str] = field(default_factory=list)
+    refusals: list[DomainError] = field(default_factory=list)
 
 
 def pending_files_keep(*, actor, token: uuid.UUID, uploads: list[UploadedFile]) -> Kept:
@@ -61,7 +61,7 @@ def pending_files_keep(*, actor, token: uuid.UUID, uploads: list[UploadedFile]) 
                 raise DomainError(_("Attach at most %s files.") % MAX_FILES, code="too_many_files")
             checked = check_upload(upload)
         except DomainError as error:
-            kept.refusals.append(str(error.message))
+            kept.refusals.append(error)
             continue
         kept.files.append(
             PendingFile.objects.create(
@@ -117,13 +117,35 @@ def declaration_submit_with_files(
     return declaration
 
 
+def declaration_submit_with_uploads(
+    *, actor, token: uuid.UUID, files: list[UploadedFile], **fields
+) -> Declaration:
+    """Declare with files sent along, by a client that sends them again with each attempt
+    (the API): every file is checked by content and size, and a refused file or declaration
+    keeps none of them."""
+    kept = pending_files_keep(actor=actor, token=token, uploads=files)
+    try:
+        if kept.refusals:
+            raise kept.refusals[0]
+        return declaration_submit_with_files(
+            actor=actor, token=token, chosen=[file.pk for file in kept.files], **fields
+        )
+    except DomainError:
+        _drop(kept.files)
+        raise
+
+
+def _drop(files: list[PendingFile]) -> None:
+    PendingFile.objects.filter(pk__in=[file.pk for file in files]).delete()
+    _delete_files([file.file.name for file in files])
+
+
 def pending_files_purge() -> int:
     """Delete the files kept for declaration forms never sent again (after
     JIFEN_EXPORT_KEEP_HOURS, as unconfirmed uploads), with their stored content."""
     cutoff = timezone.now() - datetime.timedelta(hours=settings.JIFEN_EXPORT_KEEP_HOURS)
     stale = list(PendingFile.objects.filter(created_at__lt=cutoff))
-    PendingFile.objects.filter(pk__in=[file.pk for file in stale]).delete()
-    _delete_files([file.file.name for file in stale])
+    _drop(stale)
     return len(stale)
 
 

@@ -138,11 +138,7 @@ def _name(user, member: Member | None) -> str:
 
 def home_for(user, today: datetime.date, todos: list) -> Home:
     """The home of `user`, with their open tasks `todos` (cycle.todo_for)."""
-    member = (
-        Member.objects.filter(user=user).select_related("branch").first()
-        if user.is_authenticated
-        else None
-    )
+    member = Member.objects.filter(user=user).select_related("branch").first()
     unread = notifications_for(user, unread_only=True)
     return Home(
         name=_name(user, member),

@@ -112,7 +112,7 @@ def declare(request):
             if done is not None:
                 return done
         for refusal in kept.refusals:
-            form.add_error("files", refusal)
+            form.add_error("files", refusal.message)
     context = {
         "form": form,
         "member": member,

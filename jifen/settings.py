@@ -31,11 +31,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jifen.audit",
+    "jifen.notifications",
     "jifen.orgs",
     "jifen.schemes",
     "jifen.ledger",
     "jifen.scoring",
-    "jifen.notifications",
     "jifen.declarations",
     "jifen.activities",
     "jifen.cycle",
@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jifen.insight.context_processors.notifications",
-                "jifen.orgadmin.context_processors.administration",
+                "jifen.web.context_processors.reach",
             ],
         },
     },
@@ -188,11 +188,20 @@ JIFEN_IMPORT_BACKGROUND_ROWS = envint("JIFEN_IMPORT_BACKGROUND_ROWS", 5000)
 JIFEN_JOB_LEASE_SECONDS = envint("JIFEN_JOB_LEASE_SECONDS", 300)
 # Finished job files and reports, and unconfirmed uploads, are kept this long.
 JIFEN_EXPORT_KEEP_HOURS = envint("JIFEN_EXPORT_KEEP_HOURS", 24)
+# A job still queued after this many seconds is explained on its page: no worker runs, or
+# the workers are busy. A worker not heard of for JIFEN_WORKER_SILENT_SECONDS is taken as gone
+# (workers report every minute).
+JIFEN_JOB_PICKUP_SECONDS = envint("JIFEN_JOB_PICKUP_SECONDS", 10)
+JIFEN_WORKER_SILENT_SECONDS = envint("JIFEN_WORKER_SILENT_SECONDS", 180)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jifen@localhost")
+# Reminders: a task is reminded once more when its deadline is this many days away or fewer;
+# the worker sends them daily at this local time (HH:MM; empty: only cron's send_reminders).
+JIFEN_REMINDER_DAYS_BEFORE = envint("JIFEN_REMINDER_DAYS_BEFORE", 3)
+JIFEN_REMINDER_TIME = os.environ.get("JIFEN_REMINDER_TIME", "08:00")
 
 LOGGING = {
     "version": 1,

@@ -47,8 +47,7 @@ from jifen.errors import DomainError, InvalidState, LimitExceeded, NotPermitted
 from jifen.ledger import periods
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
-from jifen.notifications.services import notify
-from jifen.notifications.todos import Todo
+from jifen.notifications.services import email_later, notify
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Role
@@ -259,11 +258,17 @@ def _audience_members(organisation: Organisation, plan: Plan) -> list[Member]:
     return found
 
 
+def _notify(user, key: str, text: str, url: str) -> None:
+    """In the application and, the first time, by email, as the reminders are."""
+    if notify(user, key=key, text=text, url=url):
+        email_later(user, [text])
+
+
 def _notify_expected(activity: Activity, key: str, text: str) -> None:
     url = reverse("portal:my_activity", args=[activity.pk])
     users = activity.expected.filter(member__user__isnull=False).select_related("member__user")
     for expected in users:
-        notify(expected.member.user, [Todo(key, text, url)])
+        _notify(expected.member.user, key, text, url)
 
 
 def _invitation(activity: Activity) -> str:
@@ -466,7 +471,7 @@ def leave_decide(*, actor, leave: LeaveRequest, grant: bool, reason: str = "") -
             "reason": reason,
         }
         url = reverse("portal:my_activity", args=[activity.pk])
-        notify(leave.member.user, [Todo(f"leave:{leave.pk}", text.strip(), url)])
+        _notify(leave.member.user, f"leave:{leave.pk}", text.strip(), url)
     log_action(
         "activities.leave.decided",
         actor=actor,

@@ -6,10 +6,10 @@ user may see the branch (jifen.orgs.rules). What anyone may read without logging
 """
 
 import datetime
-from collections import Counter
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,12 @@ from jifen.activities import selectors as activities
 from jifen.activities.enums import ActivityState
 from jifen.activities.models import Activity
 from jifen.cycle.dates import quarter_end, quarter_months, quarter_of
-from jifen.cycle.enums import ObjectionKind, ObjectionStatus, QuarterState, YearState
+from jifen.cycle.enums import (
+    ObjectionKind,
+    ObjectionStatus,
+    QuarterState,
+    YearState,
+)
 from jifen.cycle.models import (
     MemberGrade,
     Notice,
@@ -31,6 +36,7 @@ from jifen.cycle.models import (
 )
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
+from jifen.ledger import periods
 from jifen.ledger.models import Anchor
 from jifen.notifications.todos import Todo
 from jifen.notifications.todos import todo as _todo
@@ -134,7 +140,32 @@ def standing_filing(branch: Organisation, year: int) -> YearFiling | None:
 
 def year_filings(year_result: YearResult) -> QuerySet[YearFiling]:
     """Every filing of the year, withdrawn ones included, oldest first."""
-    return year_result.filings.select_related("anchor", "filed_by", "withdrawn_by")
+    return year_result.filings.select_related("anchor", "filed_by__member", "withdrawn_by__member")
+
+
+def notices_open_to(member: Member, today: datetime.date) -> QuerySet[Notice]:
+    """The member's branch's notices still open to an objection or an appeal that list the
+    member (one query: the rows hold names only, so the register or the year's grades say)."""
+    in_register = RegisterRow.objects.filter(
+        quarter=OuterRef("quarter"), member=member, score__isnull=False
+    )
+    in_year = MemberGrade.objects.filter(
+        year_result__branch=OuterRef("branch"),
+        year_result__year=OuterRef("year"),
+        member=member,
+        score__isnull=False,
+    )
+    listed = Q(quarter__isnull=False, listed_quarter=True) | Q(
+        quarter__isnull=True, listed_year=True
+    )
+    return (
+        Notice.objects.filter(
+            branch=member.branch_id, opens_on__lte=today, appeals_close_on__gte=today
+        )
+        .annotate(listed_quarter=Exists(in_register), listed_year=Exists(in_year))
+        .filter(listed)
+        .select_related("quarter", "branch")
+    )
 
 
 def listed_in_notice(member: Member, notice: Notice) -> bool:
@@ -257,44 +288,82 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _previous_month(today: datetime.date) -> tuple[int, int]:
-    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-
-
 def _member_todos(user, today: datetime.date) -> list[Todo]:
-    member = Member.objects.filter(user=user, state=MemberState.ACTIVE).first()
-    if member is None:
+    """The months the member may still declare and has not: the scheme's window runs, the
+    month is open (periods.declarable_months) and nothing of theirs is declared for it."""
+    member = (
+        Member.objects.filter(user=user, state=MemberState.ACTIVE).select_related("branch").first()
+    )
+    if member is None or member.exempt_reason:
         return []
-    year, month = _previous_month(today)
-    scheme = current_scheme(member.branch, year)
-    if scheme is None or today.day > scheme.declaration_deadline_day:
-        return []
-    due = today.replace(day=scheme.declaration_deadline_day)
-    text = _("Declare your points for %(year)d-%(month)02d by %(due)s.") % {
-        "year": year,
-        "month": month,
-        "due": due,
-    }
-    url = reverse("portal:declare")
-    return [_todo(f"declare:{member.pk}:{year}-{month}", text, url, due, today)]
-
-
-def _review_todos(user, branch: Organisation, today: datetime.date) -> list[Todo]:
-    waiting = Counter(
-        Declaration.objects.filter(branch=branch, status=DeclarationStatus.SUBMITTED)
-        .exclude(member__user=user)
+    months = [
+        m
+        for m in periods.declarable_months(member.branch, today)
+        if member.category not in m.scheme.exempt_categories
+    ]
+    declared = set(
+        Declaration.objects.filter(member=member, year__in={m.year for m in months})
+        .exclude(status=DeclarationStatus.WITHDRAWN)
         .values_list("year", "month")
     )
     todos = []
-    for (year, month), count in sorted(waiting.items()):
-        scheme = current_scheme(branch, year)
+    for m in months:
+        if (m.year, m.month) in declared:
+            continue
+        text = _("Declare your points for %(year)d-%(month)02d by %(due)s.") % {
+            "year": m.year,
+            "month": m.month,
+            "due": m.closes,
+        }
+        url = f"{reverse('portal:declare')}?period={m.period}"
+        todos.append(_todo(f"declare:{member.pk}:{m.year}-{m.month}", text, url, m.closes, today))
+    return todos
+
+
+@dataclass
+class _Branch:
+    """What the to-dos of one branch read, each once: its schemes by year and its declarations
+    waiting for review by month (all of them, and those not the user's own)."""
+
+    branch: Organisation
+    waiting: dict[tuple[int, int], int]
+    to_review: dict[tuple[int, int], int]
+    schemes: dict[int, Scheme | None] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, branch: Organisation, user) -> "_Branch":
+        rows = (
+            Declaration.objects.filter(branch=branch, status=DeclarationStatus.SUBMITTED)
+            .values_list("year", "month")
+            .annotate(
+                total=Count("pk"),
+                others=Count("pk", filter=Q(member__user__isnull=True) | ~Q(member__user=user)),
+            )
+        )
+        waiting, to_review = {}, {}
+        for year, month, total, others in rows:
+            waiting[year, month] = total
+            if others:
+                to_review[year, month] = others
+        return cls(branch, waiting, to_review)
+
+    def scheme(self, year: int) -> Scheme | None:
+        if year not in self.schemes:
+            self.schemes[year] = current_scheme(self.branch, year)
+        return self.schemes[year]
+
+
+def _review_todos(work: _Branch, today: datetime.date) -> list[Todo]:
+    todos, branch = [], work.branch
+    for (year, month), count in sorted(work.to_review.items()):
+        scheme = work.scheme(year)
         due_year, due_month = _next_month(year, month)
         due = datetime.date(due_year, due_month, scheme.review_deadline_day) if scheme else None
         text = _(
             "%(branch)s: %(count)d declarations for %(year)d-%(month)02d wait for review "
             "(due %(due)s)."
         ) % {"branch": branch.name, "count": count, "year": year, "month": month, "due": due}
-        url = _branch_url("review", branch)
+        url = f"{_branch_url('review', branch)}?period={year}-{month:02d}"
         todos.append(_todo(f"review:{branch.pk}:{year}-{month}", text, url, due, today))
     return todos
 
@@ -315,42 +384,134 @@ def _branch_objection_todos(branch: Organisation, today: datetime.date) -> list[
     return [_objection_todo(objection, url, today) for objection in waiting]
 
 
-def _ready_to_confirm(branch: Organisation, year: int, number: int, today) -> bool:
-    if quarter_end(year, number) >= today or current_scheme(branch, year) is None:
+def _ready_to_confirm(work: _Branch, year: int, number: int, today: datetime.date) -> bool:
+    if quarter_end(year, number) >= today or work.scheme(year) is None:
         return False
     months = quarter_months(number)
     return not (
-        declarations_waiting(branch, year, number).exists()
-        or activities.unfinished(branch, year, months).exists()
-        or activities.points_waiting(branch, year, months).exists()
+        any(work.waiting.get((year, month)) for month in months)
+        or activities.unfinished(work.branch, year, months).exists()
+        or activities.points_waiting(work.branch, year, months).exists()
     )
 
 
-def _ready_to_lock(quarter: Quarter, today: datetime.date) -> bool:
-    notice = quarter.notices.order_by("-opens_on").first()
-    return (
-        notice is not None
+def _latest_notices(quarters: list[Quarter]) -> dict[int, Notice]:
+    """Each quarter's latest notice, with whether an objection to it is still open."""
+    notices = (
+        Notice.objects.filter(quarter__in=quarters)
+        .annotate(
+            objections_open=Exists(
+                Objection.objects.filter(notice=OuterRef("pk"), status=ObjectionStatus.OPEN)
+            )
+        )
+        .order_by("opens_on")
+    )
+    return {notice.quarter_id: notice for notice in notices}
+
+
+def _quarter_todo(work: _Branch, quarter: Quarter, meeting, notice, today) -> Todo | None:
+    """The next step of one quarter, when the secretary can take it now."""
+    branch, year, number = work.branch, quarter.year, quarter.number
+    name = {"branch": branch.name, "year": year, "quarter": number}
+    task, url = f"{branch.pk}:{year}-Q{number}", _branch_url("quarters", branch)
+    url = f"{url}?year={year}"
+    if quarter.state == QuarterState.OPEN and _ready_to_confirm(work, year, number, today):
+        if meeting is None:
+            text = _("%(branch)s: %(year)d Q%(quarter)d is ready for the general meeting.")
+            return _todo(f"meeting:{task}", text % name, url, None, today)
+        text = _("%(branch)s: confirm %(year)d Q%(quarter)d with the general meeting of %(day)s.")
+        return _todo(
+            f"confirm:{task}",
+            text % (name | {"day": timezone.localdate(meeting.starts_at)}),
+            url,
+            None,
+            today,
+        )
+    if quarter.state == QuarterState.CONFIRMED:
+        text = _("%(branch)s: post the public notice of %(year)d Q%(quarter)d.")
+        return _todo(f"publish:{task}", text % name, url, None, today)
+    if (
+        quarter.state == QuarterState.ON_NOTICE
+        and notice is not None
         and notice.closes_on < today
-        and not notice.objections.filter(status=ObjectionStatus.OPEN).exists()
+        and not notice.objections_open
+    ):
+        text = _("%(branch)s: the notice of %(year)d Q%(quarter)d is over; lock it.")
+        return _todo(f"lock:{task}", text % name, url, None, today)
+    return None
+
+
+def _unused_meetings(branch: Organisation, since: int) -> list[tuple[datetime.date, Activity]]:
+    """General meetings held (begun) since January of `since` that have confirmed no quarter
+    yet, by their day, earliest first."""
+    meetings = general_meetings(branch).filter(
+        confirms_quarter__isnull=True,
+        starts_at__gte=timezone.make_aware(datetime.datetime(since, 1, 1)),
+        starts_at__lte=timezone.now(),
     )
+    return [(timezone.localdate(m.starts_at), m) for m in meetings.order_by("starts_at")]
 
 
-def _quarter_todos(branch: Organisation, today: datetime.date) -> list[Todo]:
-    """Quarters of this year and the last that the secretary can move on now."""
-    todos, url = [], _branch_url("quarters", branch)
-    for year in (today.year - 1, today.year):
-        for quarter in branch_quarters(branch, year):
-            name = {"branch": branch.name, "year": year, "quarter": quarter.number}
-            key = f"{branch.pk}:{year}-Q{quarter.number}"
-            if quarter.state == QuarterState.OPEN and _ready_to_confirm(
-                branch, year, quarter.number, today
-            ):
-                text = _("%(branch)s: %(year)d Q%(quarter)d is ready for the general meeting.")
-                todos.append(_todo(f"confirm:{key}", text % name, url, None, today))
-            elif quarter.state == QuarterState.ON_NOTICE and _ready_to_lock(quarter, today):
-                text = _("%(branch)s: the notice of %(year)d Q%(quarter)d is over; lock it.")
-                todos.append(_todo(f"lock:{key}", text % name, url, None, today))
+def _meeting_after(meetings, quarter: Quarter) -> Activity | None:
+    """The first of these meetings held after the quarter ended: the one that can confirm it."""
+    end = quarter_end(quarter.year, quarter.number)
+    return next((meeting for day, meeting in meetings if day > end), None)
+
+
+def _quarter_todos(work: _Branch, today: datetime.date) -> list[Todo]:
+    """Quarters of this year and the last that the secretary can move on now, and the years
+    whose four quarters are locked and whose results still go to the parent organisation."""
+    years = (today.year - 1, today.year)
+    saved = {
+        (q.year, q.number): q for q in Quarter.objects.filter(branch=work.branch, year__in=years)
+    }
+    quarters = [
+        saved.get((year, n)) or Quarter(branch=work.branch, year=year, number=n)
+        for year in years
+        for n in range(1, 5)
+    ]
+    meetings = _unused_meetings(work.branch, years[0])
+    notices = _latest_notices([q for q in quarters if q.pk])
+    todos = [
+        _quarter_todo(work, q, _meeting_after(meetings, q), notices.get(q.pk), today)
+        for q in quarters
+    ]
+    return [todo for todo in todos if todo] + _year_todos(work.branch, saved, years)
+
+
+def _year_todos(branch: Organisation, quarters: dict, years) -> list[Todo]:
+    done = (YearState.SUBMITTED, YearState.FILED, YearState.RETURNED)
+    results = {r.year: r for r in YearResult.objects.filter(branch=branch, year__in=years)}
+    todos = []
+    for year in years:
+        locked = all(
+            (q := quarters.get((year, n))) and q.state == QuarterState.LOCKED for n in range(1, 5)
+        )
+        result = results.get(year)
+        if locked and (result is None or result.state not in done):
+            text = _(
+                "%(branch)s: all four quarters of %(year)d are locked; compute the year "
+                "and submit it to the parent organisation."
+            )
+            todos.append(
+                Todo(
+                    f"year:{branch.pk}:{year}",
+                    text % {"branch": branch.name, "year": year},
+                    _branch_url("year", branch, year),
+                )
+            )
     return todos
+
+
+def _report_todo(branch: Organisation) -> list[Todo]:
+    """Answers given to objections and appeals are reported at the next general meeting."""
+    answers = list(answers_to_report(branch).values_list("pk", flat=True))
+    text = _(
+        "%(branch)s: %(count)d answers to objections or appeals are to be reported at the "
+        "next general meeting."
+    ) % {"branch": branch.name, "count": len(answers)}
+    url = _branch_url("objections", branch)
+    return [Todo(f"report:{branch.pk}:{max(answers)}", text, url)] if answers else []
 
 
 def _returned_year_todos(branch: Organisation) -> list[Todo]:
@@ -370,16 +531,18 @@ def _branch_todos(user, today: datetime.date) -> list[Todo]:
     todos = []
     secretary_of = set(_role_branches(user, [RoleKind.SECRETARY]).values_list("pk", flat=True))
     for branch in worked_branches(user):
-        todos += _review_todos(user, branch, today)
+        work = _Branch.read(branch, user)
+        todos += _review_todos(work, today)
         todos += _branch_objection_todos(branch, today)
         if branch.pk in secretary_of:
-            todos += _quarter_todos(branch, today) + _returned_year_todos(branch)
+            todos += _quarter_todos(work, today)
+            todos += _returned_year_todos(branch) + _report_todo(branch)
     return todos
 
 
-def _count_todo(key: str, text: str, count: int, url: str) -> list[Todo]:
-    # The key carries the newest waiting object, so a new arrival is reminded once more.
-    return [Todo(key, text % {"count": count}, url)] if count else []
+def _count_todo(task: str, text: str, count: int, url: str) -> list[Todo]:
+    # The task carries the newest waiting object, so a new arrival is reminded once more.
+    return [Todo(task, text % {"count": count}, url)] if count else []
 
 
 def _desk_todos(org: Organisation, today: datetime.date) -> list[Todo]:
@@ -428,17 +591,75 @@ def _reviewer_todos(user, today: datetime.date) -> list[Todo]:
     return [todo for org in desks.distinct() for todo in _desk_todos(org, today)]
 
 
+def _scheme_todos(user, today: datetime.date) -> list[Todo]:
+    """A scheme for this year wherever the user administers, and in December for the next."""
+    years = (today.year, today.year + 1) if today.month == 12 else (today.year,)
+    orgs = Organisation.objects.filter(roles__user=user, roles__kind=RoleKind.ADMIN).distinct()
+    url = reverse("orgadmin:schemes")
+    todos = []
+    for org in orgs:
+        for year in years:
+            if current_scheme(org, year) is not None:
+                continue
+            values = {"org": org.name, "year": year}
+            if year > today.year:
+                due = datetime.date(today.year, 12, 31)
+                text = _("%(org)s: set up the %(year)d scoring scheme before the year begins.")
+            else:
+                due = None
+                text = _("%(org)s: no scoring scheme applies in %(year)d yet; set one up.")
+            text %= values
+            todos.append(_todo(f"scheme:{org.pk}:{year}", text, url, due, today))
+    return todos
+
+
+def _people_todos(user) -> list[Todo]:
+    """Branches without a secretary, and active members who cannot sign in to declare."""
+    branches = _role_branches(user, [RoleKind.ADMIN])
+    unled = list(
+        branches.exclude(roles__kind=RoleKind.SECRETARY)
+        .order_by("path")
+        .values_list("name", flat=True)
+    )
+    no_account = list(
+        Member.objects.filter(
+            branch__in=branches, state=MemberState.ACTIVE, user__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    todos = []
+    if unled:
+        names = "、".join(unled[:3]) + ("…" if len(unled) > 3 else "")
+        text = _("%(count)d branches have no secretary: %(names)s.") % {
+            "count": len(unled),
+            "names": names,
+        }
+        todos.append(Todo(f"secretary:{user.pk}:{len(unled)}", text, reverse("orgadmin:index")))
+    if no_account:
+        text = _("%(count)d active members have no account to sign in with.") % {
+            "count": len(no_account)
+        }
+        task = f"accounts:{user.pk}:{max(no_account)}"
+        todos.append(Todo(task, text, reverse("orgadmin:members")))
+    return todos
+
+
+def _admin_todos(user, today: datetime.date) -> list[Todo]:
+    return _scheme_todos(user, today) + _people_todos(user)
+
+
 def todo_for(user, today: datetime.date | None = None) -> list[Todo]:
-    """What the user has to do now: as a member, as committee or secretary of branches, and
-    as reviewer of a parent organisation, the activities' tasks included (attend or ask for
-    leave, leave to decide, activities to close, their points to review). Overdue tasks are
-    marked."""
+    """What the user has to do now: as a member, as committee or secretary of branches, as
+    reviewer of a parent organisation and as organisation admin, the activities' tasks included
+    (attend or ask for leave, leave to decide, activities to close, their points to review).
+    Overdue tasks come first, then by deadline."""
     today = today or timezone.localdate()
     if not user.is_authenticated:
         return []
-    return (
+    todos = (
         _member_todos(user, today)
         + _branch_todos(user, today)
         + _reviewer_todos(user, today)
+        + _admin_todos(user, today)
         + activities.todos_for(user, today)
     )
+    return sorted(todos, key=lambda t: (not t.overdue, t.due is None, t.due or today))

@@ -9,7 +9,9 @@ and periods come from the scoring scheme of the branch and year.
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,7 @@ from jifen.cycle.models import (
     YearResult,
 )
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
+from jifen.declarations.limits import check_points
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import periods
@@ -46,7 +49,13 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import AnchorKind, Source, Stage
 from jifen.ledger.models import Entry
 from jifen.ledger.selectors import entries_seen
-from jifen.notifications.services import notify
+from jifen.notifications.services import (
+    email_later,
+    notify,
+    notify_all,
+    reminders_settle,
+    site_language,
+)
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
 from jifen.schemes.arithmetic import competition_ranks
@@ -323,6 +332,24 @@ def _notice_source(branch: Organisation, year: int, quarter: int | None):
     return row, _quarter_notice_rows(row)
 
 
+def _tell_listed(notice: Notice) -> None:
+    """The members listed in a notice learn it is posted and until when they may object."""
+    if notice.quarter_id:
+        listed = notice.quarter.register_rows.filter(score__isnull=False)
+    else:
+        listed = MemberGrade.objects.filter(
+            year_result__branch=notice.branch, year_result__year=notice.year, score__isnull=False
+        )
+    users = get_user_model().objects.filter(
+        pk__in=listed.filter(member__user__isnull=False).values("member__user_id")
+    )
+    with site_language():
+        text = _("%(notice)s is posted: object to your result until %(closes)s if it is wrong.")
+        text = text % {"notice": notice, "closes": notice.closes_on}
+    url = f"{reverse('portal:me')}#notice-{notice.pk}"
+    notify_all(users, key=f"notice:{notice.pk}", text=text, url=url)
+
+
 @transaction.atomic
 def notice_publish(
     *,
@@ -355,6 +382,7 @@ def notice_publish(
     if quarter_row is not None:
         quarter_row.state = QuarterState.ON_NOTICE
         quarter_row.save(update_fields=["state"])
+    _tell_listed(notice)
     log_action(
         "cycle.notice.published",
         actor=actor,
@@ -487,12 +515,24 @@ def _check_correction_item(objection: Objection, item: Item, points: Decimal) ->
         scheme.organisation_id not in objection.notice.branch.ancestor_ids
     ):
         raise DomainError(_("This item is not in the branch's scoring scheme for the year."))
-    if not item.points_min <= points <= item.points_max:
-        raise DomainError(
-            _("“%(item)s” gives between %(low)s and %(high)s points.")
-            % {"item": item.name, "low": item.points_min, "high": item.points_max},
-            code="points_out_of_range",
-        )
+    check_points(item, points)
+
+
+def _tell_objector(objection: Objection) -> None:
+    with site_language():
+        values = {"kind": objection.get_kind_display(), "notice": objection.notice}
+        values["answer"] = objection.answer
+        if objection.status == ObjectionStatus.ACCEPTED:
+            text = _("Your %(kind)s about %(notice)s was accepted: %(answer)s")
+        else:
+            text = _("Your %(kind)s about %(notice)s was not accepted: %(answer)s")
+        text = text % values
+    notify(
+        objection.member.user,
+        key=f"objection:{objection.pk}:{objection.status}",
+        text=text,
+        url=f"{reverse('portal:me')}#my-objections",
+    )
 
 
 @transaction.atomic
@@ -525,6 +565,7 @@ def objection_answer(
     objection.save(
         update_fields=["status", "answer", "answered_by", "answered_at", "correction_entry"]
     )
+    _tell_objector(objection)
     log_action(
         "cycle.objection.answered",
         actor=actor,
@@ -792,6 +833,7 @@ def year_review(
     year_result.reviewed_by, year_result.reviewed_at = actor, timezone.now()
     year_result.review_reason = reason
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    _tell_submitter(year_result)
     log_action(
         "cycle.year.reviewed",
         actor=actor,
@@ -801,6 +843,32 @@ def year_review(
         reason=reason,
     )
     return year_result
+
+
+def _tell_submitter(year_result: YearResult, *, withdrawn: bool = False) -> None:
+    """Whoever submitted the year learns the parent organisation's decision on it."""
+    values = {"branch": year_result.branch.name, "year": year_result.year}
+    values["reason"] = year_result.review_reason
+    with site_language():
+        if withdrawn:
+            text = _(
+                "The parent organisation withdrew its filing of the %(year)d results of "
+                "%(branch)s: %(reason)s"
+            )
+        elif year_result.state == YearState.FILED:
+            text = _("The parent organisation filed the %(year)d results of %(branch)s.")
+        else:
+            text = _(
+                "The parent organisation returned the %(year)d results of %(branch)s: %(reason)s"
+            )
+        text = text % values
+    decision = "withdrawn" if withdrawn else year_result.state
+    notify(
+        year_result.submitted_by,
+        key=f"year:{year_result.pk}:{decision}:{year_result.reviewed_at:%Y%m%d%H%M%S%f}",
+        text=text,
+        url=reverse("portal:year", args=[year_result.branch_id, year_result.year]),
+    )
 
 
 def _file(actor, year_result: YearResult, today: datetime.date) -> YearFiling:
@@ -844,6 +912,7 @@ def year_filing_withdraw(*, actor, year_result: YearResult, reason: str) -> Year
     year_result.state, year_result.review_reason = YearState.RETURNED, reason
     year_result.reviewed_by, year_result.reviewed_at = actor, now
     year_result.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_reason"])
+    _tell_submitter(year_result, withdrawn=True)
     log_action(
         "cycle.year.filing_withdrawn",
         actor=actor,
@@ -976,9 +1045,19 @@ def unqualified_handling_record(
 
 @transaction.atomic
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Turn everyone's open tasks into notifications, each once (by its key), emailed to users
-    with an address. Returns how many were made."""
+    """Turn everyone's open tasks into notifications, each once per stage of its deadline (by
+    its key), settle the reminders of tasks since done, and email the new ones to users with
+    an address after the transaction commits. Returns how many were made."""
     today = _today(today)
-    return sum(
-        notify(user, selectors.todo_for(user, today)) for user in selectors.users_to_remind()
-    )
+    made = 0
+    for user in selectors.users_to_remind():
+        todos = selectors.todo_for(user, today)
+        fresh = [todo for todo in todos if _remind(user, todo)]
+        reminders_settle(user=user, open_tasks={todo.task for todo in todos})
+        made += len(fresh)
+        email_later(user, [todo.text for todo in fresh])
+    return made
+
+
+def _remind(user, todo) -> bool:
+    return notify(user, key=todo.key, text=todo.text, url=todo.url, task=todo.task)

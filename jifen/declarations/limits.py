@@ -12,11 +12,27 @@ from django.utils.translation import gettext as _
 from jifen import formats as fmt
 from jifen.declarations.enums import PENDING
 from jifen.declarations.models import Declaration
-from jifen.errors import LimitExceeded
+from jifen.errors import DomainError, LimitExceeded
 from jifen.ledger.models import Entry
 from jifen.orgs.models import Member
 from jifen.schemes.enums import Frequency
 from jifen.schemes.models import Item
+
+
+def check_points(item: Item, points: Decimal) -> None:
+    """The points must lie in the item's range: one value for an item of fixed points."""
+    if item.points_min <= points <= item.points_max:
+        return
+    values = {
+        "item": item.name,
+        "low": fmt.points(item.points_min),
+        "high": fmt.points(item.points_max),
+    }
+    if item.fixed_points:
+        message = _("“%(item)s” gives %(low)s points.") % values
+    else:
+        message = _("“%(item)s” gives between %(low)s and %(high)s points.") % values
+    raise DomainError(message, code="points_out_of_range")
 
 
 def period_months(frequency: str, month: int) -> list[int] | None:

@@ -11,18 +11,20 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen import formats as fmt
 from jifen.audit.services import log_action
 from jifen.declarations.enums import Decision, DeclarationStatus, VetoStatus
-from jifen.declarations.limits import check_item_limits
+from jifen.declarations.limits import check_item_limits, check_points
 from jifen.declarations.models import DESCRIPTION_MAX_LENGTH, Declaration, VetoProposal
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import periods
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
+from jifen.notifications.services import notify, site_language
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Member
@@ -42,19 +44,6 @@ def _scheme_item(member: Member, item: Item, year: int) -> Scheme:
     if not item.applies_to(member.category):
         raise DomainError(_("This item does not apply to the member's category."))
     return scheme
-
-
-def _check_points(item: Item, points: Decimal) -> None:
-    if not item.points_min <= points <= item.points_max:
-        raise DomainError(
-            _("“%(item)s” gives between %(low)s and %(high)s points.")
-            % {
-                "item": item.name,
-                "low": fmt.points(item.points_min),
-                "high": fmt.points(item.points_max),
-            },
-            code="points_out_of_range",
-        )
 
 
 def _check_evidence(item: Item, evidence: str) -> None:
@@ -108,7 +97,7 @@ def declaration_submit(
         points = _commendation_points(item, commendation_level, scheme)
     else:
         commendation_level = None
-        _check_points(item, points)
+        check_points(item, points)
     _check_description(description)
     _check_evidence(item, evidence)
     periods.check_declaring(member.branch, scheme, year, month, today or timezone.localdate())
@@ -192,7 +181,7 @@ def declaration_review(
     if decision == Decision.ADJUST:
         if declaration.item.category == ItemCategory.COMMENDATION:
             raise DomainError(_("A commendation's points follow its level; approve or reject it."))
-        _check_points(declaration.item, points)
+        check_points(declaration.item, points)
     if decision != Decision.REJECT:
         _check_limits_again(declaration, points if decision == Decision.ADJUST else None)
     declaration.branch_decided_by, declaration.branch_decided_at = actor, timezone.now()
@@ -211,6 +200,7 @@ def declaration_review(
         declaration.points_granted = granted
         declaration.entry = _entry_for(actor, declaration, granted, Source.DECLARATION)
     declaration.save()
+    _tell_member(declaration)
     log_action(
         "declarations.declaration.reviewed",
         actor=actor,
@@ -221,6 +211,51 @@ def declaration_review(
         status=declaration.status,
     )
     return declaration
+
+
+def _decision_text(declaration: Declaration) -> str:
+    values = {
+        "item": declaration.item.name,
+        "period": f"{declaration.year}-{declaration.month:02d}",
+        "points": fmt.points(declaration.points_granted or 0),
+        "declared": fmt.points(declaration.points or 0),
+        "reason": declaration.decision_reason,
+    }
+    by_parent = declaration.parent_decided_at is not None
+    if declaration.status == DeclarationStatus.FORWARDED:
+        text = _(
+            "The branch approved your commendation “%(item)s”; it now goes to the parent "
+            "organisation for review."
+        )
+    elif declaration.status == DeclarationStatus.REJECTED and by_parent:
+        text = _("The parent organisation returned your commendation “%(item)s”: %(reason)s")
+    elif declaration.status == DeclarationStatus.REJECTED:
+        text = _("Your declaration “%(item)s” for %(period)s was rejected: %(reason)s")
+    elif by_parent:
+        text = _(
+            "The parent organisation approved your commendation “%(item)s”: %(points)s points "
+            "are added to your year."
+        )
+    elif declaration.status == DeclarationStatus.ADJUSTED:
+        text = _(
+            "Your declaration “%(item)s” for %(period)s was approved with %(points)s points "
+            "instead of %(declared)s: %(reason)s"
+        )
+    else:
+        text = _("Your declaration “%(item)s” for %(period)s was approved: %(points)s points.")
+    return text % values
+
+
+def _tell_member(declaration: Declaration) -> None:
+    """The member learns of each decision on their declaration, in the decision's transaction."""
+    with site_language():
+        text = _decision_text(declaration)
+    notify(
+        declaration.member.user,
+        key=f"declaration:{declaration.pk}:{declaration.status}",
+        text=text,
+        url=reverse("portal:my_declarations"),
+    )
 
 
 def _check_limits_again(declaration: Declaration, points: Decimal | None) -> None:
@@ -277,6 +312,7 @@ def declaration_parent_review(
         declaration.status = DeclarationStatus.REJECTED
         declaration.decision_reason = reason
     declaration.save()
+    _tell_member(declaration)
     log_action(
         "declarations.commendation.reviewed",
         actor=actor,
@@ -309,7 +345,7 @@ def committee_record(
         raise DomainError(_("Commendations and vetoes have their own approval procedure."))
     _scheme_item(member, item, year)
     _check_month_number(month)
-    _check_points(item, points)
+    check_points(item, points)
     _check_evidence(item, evidence)
     periods.check(member.branch, year, month, Source.COMMITTEE)
     member = ledger.lock_member(member)
@@ -365,6 +401,30 @@ def veto_propose(
     return proposal
 
 
+def _tell_veto_decision(proposal: VetoProposal) -> None:
+    """The proposer learns the parent organisation's decision; the member, a confirmed veto
+    (it sets their year's score to 0)."""
+    values = {"member": proposal.member.name, "year": proposal.year}
+    values["reason"] = proposal.decision_reason
+    with site_language():
+        if proposal.status == VetoStatus.CONFIRMED:
+            to_proposer = _("The parent organisation confirmed the veto for %(member)s: %(reason)s")
+            to_member = _(
+                "The parent organisation confirmed a veto (一票否决) of your %(year)d score: "
+                "%(reason)s"
+            )
+        else:
+            to_proposer = _(
+                "The parent organisation did not confirm the veto for %(member)s: %(reason)s"
+            )
+            to_member = ""
+    key = f"veto:{proposal.pk}:{proposal.status}"
+    url = reverse("portal:veto_propose", args=[proposal.branch_id])
+    notify(proposal.proposed_by, key=key, text=to_proposer % values, url=url)
+    if to_member:
+        notify(proposal.member.user, key=key, text=to_member % values, url=reverse("portal:me"))
+
+
 @transaction.atomic
 def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) -> VetoProposal:
     """The parent organisation confirms (the year's score becomes 0) or does not confirm."""
@@ -399,6 +459,7 @@ def veto_decide(*, actor, proposal: VetoProposal, confirm: bool, reason: str) ->
             branch=proposal.branch,
         )
     proposal.save()
+    _tell_veto_decision(proposal)
     log_action(
         "declarations.veto.decided",
         actor=actor,

@@ -25,3 +25,13 @@ def job_lease_seconds() -> int:
 def keep_hours() -> int:
     """How long finished jobs (their files and reports) and unconfirmed uploads are kept."""
     return settings.JIFEN_EXPORT_KEEP_HOURS
+
+
+def job_pickup_seconds() -> int:
+    """A job queued longer than this without a worker taking it is explained on its page."""
+    return settings.JIFEN_JOB_PICKUP_SECONDS
+
+
+def worker_silent_seconds() -> int:
+    """A worker that has not reported for this long is taken as stopped."""
+    return settings.JIFEN_WORKER_SILENT_SECONDS

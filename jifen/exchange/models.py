@@ -95,3 +95,18 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done_rows * 100 // self.total_rows) if self.total_rows else 0
+
+
+class Worker(models.Model):
+    """A background worker (`manage.py run_worker`) as it last reported itself: when it starts
+    and after each round of housekeeping. The job page tells by it whether any worker runs."""
+
+    name = models.CharField(max_length=200, primary_key=True)  # host:process id
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return self.name

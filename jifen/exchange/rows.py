@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from jifen.exchange.importers import ROSTER_COLUMNS
 from jifen.exchange.selectors import Period, RegisterLine
+from jifen.orgs.names import person_name
 
 
 def _yes(flag: bool) -> str:
@@ -63,7 +64,7 @@ def ledger_rows(entries):
             e.get_source_display(),
             e.reason,
             e.evidence,
-            e.recorded_by.get_username() if e.recorded_by else "",
+            person_name(e.recorded_by),
             e.recorded_at.astimezone().replace(tzinfo=None, microsecond=0),
         ]
 

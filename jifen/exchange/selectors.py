@@ -16,6 +16,9 @@ from jifen.cycle import selectors as cycle
 from jifen.cycle.enums import QuarterState
 from jifen.cycle.models import Admonition, MemberGrade, Notice, Quarter, YearResult
 from jifen.errors import InvalidState
+from jifen.exchange import conf
+from jifen.exchange.enums import JobState
+from jifen.exchange.models import Job, Worker
 from jifen.ledger.models import Anchor, Entry
 from jifen.orgs.enums import MemberState
 from jifen.orgs.models import Member, Organisation
@@ -81,7 +84,7 @@ def ledger_entries(*, member, branch, year: int, month=None, category=None) -> Q
         entries = entries.filter(month=int(month))
     if category:
         entries = entries.filter(category=category)
-    return entries.select_related("member", "item", "recorded_by").order_by(
+    return entries.select_related("member", "item", "recorded_by__member").order_by(
         "member__name", "member_id", "month", "seq"
     )
 
@@ -164,3 +167,25 @@ def year_report(branch: Organisation, year: int) -> tuple[YearResult, list[Membe
     grades = list(cycle.member_grades(result))
     admonitions = Admonition.objects.filter(year=year, member__in=[g.member_id for g in grades])
     return result, grades, {a.member_id: a for a in admonitions}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Why a queued job has not started: no worker runs, or `ahead` jobs come first."""
+
+    worker_running: bool
+    ahead: int
+
+
+def job_waiting(job: Job) -> Waiting | None:
+    """For a job queued longer than a worker takes to pick one up, why it waits; None while it
+    may simply not have been picked up yet, and for a job that started."""
+    now = timezone.now()
+    pickup = datetime.timedelta(seconds=conf.job_pickup_seconds())
+    if job.state != JobState.QUEUED or job.created_at > now - pickup:
+        return None
+    silent = now - datetime.timedelta(seconds=conf.worker_silent_seconds())
+    ahead = Job.objects.filter(
+        state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=job.created_at
+    ).count()
+    return Waiting(Worker.objects.filter(seen_at__gte=silent).exists(), ahead)

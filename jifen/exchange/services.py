@@ -18,7 +18,7 @@ from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.exchange import conf, exports, sheets
 from jifen.exchange.enums import JobKind, JobState, UploadKind, UploadState
 from jifen.exchange.importers import CREATED, IMPORTERS, UNCHANGED, UPDATED
-from jifen.exchange.models import Job, Upload
+from jifen.exchange.models import Job, Upload, Worker
 from jifen.exchange.sheets import Row
 from jifen.orgs import rules
 from jifen.orgs.enums import RoleKind
@@ -397,6 +397,15 @@ def purge_expired() -> int:
     stale = Upload.objects.filter(created_at__lt=cutoff).exclude(jobs__state__in=ACTIVE)
     uploads, _ = stale.delete()
     return jobs + uploads
+
+
+def worker_beat(name: str) -> None:
+    """A running worker reports itself (no audit record: it changes nothing of anyone's)."""
+    Worker.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+def worker_stopped(name: str) -> None:
+    Worker.objects.filter(name=name).delete()
 
 
 def housekeeping() -> None:

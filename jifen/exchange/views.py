@@ -298,7 +298,12 @@ def _job(request, job_id):
 def job_detail(request, job_id):
     job = _job(request, job_id)
     template = "exchange/job_progress.html" if request.htmx else "exchange/job.html"
-    context = {"job": job, "states": JobState, "kinds": JobKind}
+    context = {
+        "job": job,
+        "states": JobState,
+        "kinds": JobKind,
+        "waiting": selectors.job_waiting(job),
+    }
     if job.kind == JobKind.IMPORT and job.report:
         context |= _import_outcome(job)
     return render(request, template, context)

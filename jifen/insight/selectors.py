@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Rank
 
 from jifen.activities.selectors import (
     BranchAttendance,
@@ -23,7 +24,7 @@ from jifen.ledger.models import RankingMonth, Standing
 from jifen.ledger.periods import declaration_window
 from jifen.ledger.selectors import as_of
 from jifen.orgs.enums import OrgKind, RoleKind
-from jifen.orgs.models import Organisation
+from jifen.orgs.models import Member, Organisation
 from jifen.orgs.rules import visible_organisations
 from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
@@ -56,6 +57,22 @@ def notices_listed(today: datetime.date) -> QuerySet[Notice]:
 def notices_changed(today: datetime.date) -> datetime.datetime | None:
     """When a notice of the public list last changed."""
     return public_notices(today).aggregate(changed=Max("changed_at"))["changed"]
+
+
+def archived_notices(user) -> QuerySet[Notice]:
+    """Every notice, past ones included, of the branches the user sees through a role and of
+    their own branch as a member, newest first: the archive a reader browses. The public
+    page shows a notice only while it runs (reading.md: 公示 for a period); later it stays
+    readable to the people of the organisation, not to everyone."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    own = Member.objects.filter(user=user).values("branch_id")
+    return (
+        Notice.objects.filter(Q(branch__in=visible_organisations(user)) | Q(branch__in=own))
+        .select_related("branch__parent", "quarter")
+        .annotate(listed=Count("rows"))
+        .order_by("-opens_on", "-pk")
+    )
 
 
 # Which dashboards a user may open
@@ -167,8 +184,16 @@ def monthly_trend(
 
 
 def ranking(rows: QuerySet[Standing]) -> QuerySet[Standing]:
-    """Ranked members first, by score; the exempt and those without a score after them."""
-    return rows.select_related("member", "branch").order_by(
+    """Ranked members first, by score; the exempt and those without a score after them.
+    `overall_rank` ranks the members of every branch shown in one ranking (ties share it), so
+    that a general branch's ranking never interleaves its branches' own ranks (1, 2, 1, 2, 3…);
+    the database computes it over all the rows before the page is cut. Members their branch
+    does not rank (exempt) come after the ranked ones and their `overall_rank` is not shown."""
+    unranked = Case(When(year_rank__isnull=True, then=Value(1)), default=Value(0))
+    ranked = rows.annotate(
+        overall_rank=Window(Rank(), order_by=[unranked.asc(), F("year_score").desc()])
+    )
+    return ranked.select_related("member", "branch").order_by(
         F("year_score").desc(nulls_last=True), "member__name", "member_id"
     )
 

@@ -14,7 +14,7 @@ from jifen.cycle import selectors as cycle_selectors
 from jifen.errors import DomainError
 from jifen.insight import charts, selectors
 from jifen.notifications.selectors import notifications_for
-from jifen.notifications.services import notification_mark_read
+from jifen.notifications.services import notification_mark_read, reminders_settle
 from jifen.scoring.selectors import grade_rows
 from jifen.web.pagination import paginate
 from jifen.web.public import public_page
@@ -60,6 +60,26 @@ def public_notice(request, pk):
 
 
 @login_required
+def notice_archive(request):
+    notices = selectors.archived_notices(request.user)
+    page = paginate(request, notices, NOTICES_PER_PAGE)
+    context = {"page": page, "today": timezone.localdate()}
+    return render(request, "insight/notice_archive.html", context)
+
+
+@login_required
+def archived_notice(request, pk):
+    notice = get_object_or_404(selectors.archived_notices(request.user), pk=pk)
+    context = {
+        "notice": notice,
+        "page": paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE),
+        "anchor": cycle_selectors.notice_anchor(notice),
+        "closed": notice.appeals_close_on < timezone.localdate(),
+    }
+    return render(request, "insight/archived_notice.html", context)
+
+
+@login_required
 def dashboards(request):
     organisations = selectors.dashboard_organisations(request.user)
     return render(request, "insight/dashboards.html", {"organisations": organisations})
@@ -80,10 +100,10 @@ def dashboard(request, pk):
 
 @login_required
 def notifications(request):
-    context = {
-        "todos": cycle_selectors.todo_for(request.user, timezone.localdate()),
-        "notifications": notifications_for(request.user)[:100],
-    }
+    todos = cycle_selectors.todo_for(request.user, timezone.localdate())
+    # Reminders of tasks done since the last look are settled before they are listed.
+    reminders_settle(user=request.user, open_tasks={todo.task for todo in todos})
+    context = {"todos": todos, "page": paginate(request, notifications_for(request.user))}
     return render(request, "insight/notifications.html", context)
 
 

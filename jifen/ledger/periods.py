@@ -8,6 +8,7 @@ closing takes the same rows exclusively, so that a check cannot be overtaken by 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from jifen.errors import InvalidState
 from jifen.ledger.enums import Source, Stage
 from jifen.ledger.models import Period
 from jifen.schemes.models import Scheme
+from jifen.schemes.selectors import current_scheme
 
 ORDER = [Stage.OPEN, Stage.CONFIRMED, Stage.LOCKED, Stage.FILED]
 
@@ -137,3 +139,36 @@ def stages(branch, year: int) -> dict[int, str]:
     """Each month's stage, for pages (no lock): months never touched are open."""
     saved = dict(Period.objects.filter(branch=branch, year=year).values_list("month", "stage"))
     return {month: saved.get(month, Stage.OPEN) for month in range(1, 13)}
+
+
+@dataclass(frozen=True)
+class OpenMonth:
+    """A month a member may declare for today, under its year's scheme, until `closes`."""
+
+    year: int
+    month: int
+    scheme: Scheme
+    closes: datetime.date
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def declarable_months(branch, today: datetime.date) -> list[OpenMonth]:
+    """The months a member of the branch may declare for today, newest first: the scheme's
+    window runs (this month, and the last one until the scheme's day) and the month is still
+    open, neither confirmed nor locked. What check_declaring would accept, read without a lock."""
+    open_months = []
+    for year, month in ((today.year, today.month), _month_before(today.year, today.month)):
+        scheme = current_scheme(branch, year)
+        if scheme is None:
+            continue
+        opens, closes = declaration_window(scheme, year, month)
+        if opens <= today <= closes and stages(branch, year)[month] == Stage.OPEN:
+            open_months.append(OpenMonth(year, month, scheme, closes))
+    return open_months

@@ -151,7 +151,13 @@ def members(request):
     roster = selectors.roster(request.user, **criteria)
     page = paginate(request, roster, ROSTER_PAGE_SIZE)
     template = "orgadmin/_member_table.html" if request.htmx else "orgadmin/members.html"
-    return render(request, template, {"filters": filters, "page": page})
+    context = {
+        "filters": filters,
+        "page": page,
+        "branches": branches.order_by("path"),
+        "branch": criteria.get("branch"),
+    }
+    return render(request, template, context)
 
 
 @admin_required

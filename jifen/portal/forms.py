@@ -7,11 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jifen import formats as fmt
 from jifen.activities.enums import Audience, Outcome
 from jifen.cycle.enums import HandlingMeasure
 from jifen.declarations.enums import Decision
 from jifen.declarations.models import DESCRIPTION_MAX_LENGTH
+from jifen.ledger.periods import OpenMonth
 from jifen.portal.selectors import recent_months
+from jifen.schemes.enums import ItemCategory
+from jifen.schemes.models import Item
 
 
 def period_choices(today: datetime.date) -> list[tuple[str, str]]:
@@ -58,10 +62,47 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
+def item_terms(item: Item) -> str:
+    """What a member needs to know to declare an item: its points, how often it counts, its
+    cap and whether it needs evidence."""
+    if item.category == ItemCategory.COMMENDATION:
+        terms = [str(_("points by the level of the commendation"))]
+    elif item.fixed_points:
+        terms = [_("%(points)s points") % {"points": fmt.points(item.points_min)}]
+    else:
+        terms = [
+            _("%(low)s–%(high)s points")
+            % {"low": fmt.points(item.points_min), "high": fmt.points(item.points_max)}
+        ]
+    terms.append(str(item.get_frequency_display()))
+    if item.annual_cap is not None:
+        terms.append(_("at most %(cap)s points a year") % {"cap": fmt.points(item.annual_cap)})
+    if item.evidence_required:
+        terms.append(str(_("evidence required")))
+    return " · ".join(terms)
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    """Items labelled with their points, frequency and cap; with the year when the months on
+    offer fall under two years' schemes (January)."""
+
+    with_year = False
+
+    def label_from_instance(self, item: Item) -> str:
+        label = f"{item.code} {item.name} · {item_terms(item)}"
+        return f"{item.scheme.year} · {label}" if self.with_year else label
+
+
 class DeclarationForm(BootstrapForm):
+    """The months on offer are those a member may still declare (ledger.periods): the window
+    runs and the month is neither confirmed nor locked."""
+
     token = forms.UUIDField(widget=forms.HiddenInput)
-    period = forms.ChoiceField(label=_("Month"))
-    item = forms.ModelChoiceField(queryset=None, label=_("Item"))
+    period = forms.ChoiceField(
+        label=_("Month"),
+        error_messages={"invalid_choice": _("%(value)s is not open for declaring now.")},
+    )
+    item = ItemChoiceField(queryset=None, label=_("Item"))
     commendation_level = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -73,7 +114,9 @@ class DeclarationForm(BootstrapForm):
         required=False,
         max_digits=6,
         decimal_places=1,
-        help_text=_("Not needed for a commendation: its level decides."),
+        help_text=_(
+            "Not needed for a commendation (its level decides) nor for an item of fixed points."
+        ),
     )
     description = forms.CharField(
         label=_("What you did"),
@@ -87,12 +130,42 @@ class DeclarationForm(BootstrapForm):
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
 
-    def __init__(self, *args, items, levels, today: datetime.date, **kwargs):
+    def __init__(self, *args, months: list[OpenMonth], items, levels, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices(today)
-        self.fields["item"].queryset = items
+        self.months = {m.period: m for m in months}
+        self.fields["period"].choices = [
+            (
+                m.period,
+                _("%(period)s (until %(closes)s)") % {"period": m.period, "closes": m.closes},
+            )
+            for m in months
+        ]
+        self.fields["item"].queryset = items.select_related("scheme")
+        self.fields["item"].with_year = len({m.year for m in months}) > 1
         self.fields["commendation_level"].queryset = levels
+
+    def guide(self) -> list[tuple[Item, str]]:
+        """The items on offer with their terms, for the list beside the form."""
+        return [(item, item_terms(item)) for item in self.fields["item"].queryset]
+
+    def clean(self):
+        data = super().clean()
+        month, item = self.months.get(data.get("period")), data.get("item")
+        if month is None or item is None:
+            return data
+        if item.scheme_id != month.scheme.pk:
+            self.add_error(
+                "item",
+                _("This item is not in the scheme for %(period)s; choose one of its year.")
+                % {"period": month.period},
+            )
+        elif item.category != ItemCategory.COMMENDATION and data.get("points") is None:
+            if item.fixed_points:
+                data["points"] = item.points_min
+            else:
+                self.add_error("points", _("State the points for this item."))
+        return data
 
     def domain_fields(self) -> dict:
         data = self.cleaned_data

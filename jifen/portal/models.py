@@ -38,3 +38,26 @@ class SubmitToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class PendingFile(models.Model):
+    """An evidence file chosen on a declaration form that came back with an error: kept for
+    that form (its token) and its user, offered again so that nothing is chosen twice, and
+    attached when the form goes through. Those not attached are deleted then; those of forms
+    never sent again by the worker's housekeeping (jifen.portal.services.pending_files_purge)."""
+
+    token = models.UUIDField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file not yet declared")
+        verbose_name_plural = _("evidence files not yet declared")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

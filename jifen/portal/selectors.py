@@ -18,7 +18,7 @@ from jifen.cycle.models import (
     YearFiling,
     YearResult,
 )
-from jifen.cycle.selectors import branch_notices, branch_quarters, listed_in_notice
+from jifen.cycle.selectors import branch_notices, branch_quarters, notices_open_to
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger import periods
@@ -30,7 +30,7 @@ from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes.arithmetic import round1
 from jifen.schemes.enums import ItemCategory
-from jifen.schemes.models import Item, Scheme
+from jifen.schemes.models import CommendationLevel, Item, Scheme
 from jifen.schemes.selectors import current_scheme
 from jifen.scoring.rules import GradeStep
 from jifen.scoring.selectors import (
@@ -127,13 +127,16 @@ def member_declarations(member: Member) -> QuerySet[Declaration]:
     )
 
 
-def declarable_items(member: Member, year: int) -> tuple[Scheme | None, QuerySet[Item]]:
-    """The items of the member's scheme a member of their category may declare."""
-    scheme = current_scheme(member.branch, year)
-    if scheme is None:
-        return None, Item.objects.none()
-    fitting = [i.pk for i in scheme.items.filter(declarable=True) if i.applies_to(member.category)]
-    return scheme, Item.objects.filter(pk__in=fitting)
+def declarable_items(member: Member, schemes: list[Scheme]) -> QuerySet[Item]:
+    """The items of the schemes (of the months on offer) a member of their category may
+    declare, in the schemes' order."""
+    items = Item.objects.filter(scheme__in=schemes, declarable=True)
+    fitting = [item.pk for item in items if item.applies_to(member.category)]
+    return Item.objects.filter(pk__in=fitting).order_by("-scheme__year", "order", "code")
+
+
+def commendation_levels(schemes: list[Scheme]) -> QuerySet[CommendationLevel]:
+    return CommendationLevel.objects.filter(scheme__in=schemes).order_by("-scheme__year", "order")
 
 
 # --- the branch's pages -----------------------------------------------------------------
@@ -158,6 +161,15 @@ def review_queue(branch: Organisation, year: int, month: int) -> QuerySet[Declar
         .select_related("member", "item", "commendation_level")
         .prefetch_related("files")
         .order_by("status", "member__name", "submitted_at")
+    )
+
+
+def branch_roster(branch: Organisation) -> QuerySet[Member]:
+    """The branch's active members (党员名册), as its roster export lists them."""
+    return (
+        Member.objects.filter(branch=branch, state=MemberState.ACTIVE)
+        .select_related("user")
+        .order_by("name", "pk")
     )
 
 
@@ -335,10 +347,9 @@ def handlings(result: YearResult | None) -> QuerySet[UnqualifiedHandling]:
 # --- the member's side of the cycle -----------------------------------------------------
 
 
-def member_notices(member: Member, today: datetime.date) -> list[Notice]:
+def member_notices(member: Member, today: datetime.date) -> QuerySet[Notice]:
     """The branch's notices still open to an objection or an appeal that list the member."""
-    notices = branch_notices(member.branch).filter(appeals_close_on__gte=today, opens_on__lte=today)
-    return [n for n in notices if listed_in_notice(member, n)]
+    return notices_open_to(member, today)
 
 
 def final_grade(member: Member, year: int) -> MemberGrade | None:

@@ -53,9 +53,3 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             code="file_type",
         )
     return CheckedFile(upload, *kind)
-
-
-def check_uploads(uploads: list[UploadedFile]) -> list[CheckedFile]:
-    if len(uploads) > MAX_FILES:
-        raise DomainError(_("Attach at most %s files.") % MAX_FILES, code="too_many_files")
-    return [check_upload(upload) for upload in uploads]

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from jifen.portal.views import activities, attend, branch, cycle, member, parent
 
@@ -8,7 +9,8 @@ QUARTER = "branch/<int:branch_id>/quarters/<int:year>/<int:number>/"
 YEAR = "branch/<int:branch_id>/year/<int:year>/"
 
 urlpatterns = [
-    path("", member.index, name="index"),
+    # The work of every role starts at the home page; the old address leads there.
+    path("", RedirectView.as_view(pattern_name="home"), name="index"),
     path("me/", member.me, name="me"),
     path("me/scores/<int:year>/", member.my_scores, name="my_scores"),
     path("me/declare/", member.declare, name="declare"),
@@ -49,6 +51,7 @@ urlpatterns = [
     ),
     path("branch/<int:branch_id>/", branch.branch_home, name="branch"),
     path("branch/<int:branch_id>/review/", branch.review, name="review"),
+    path("branch/<int:branch_id>/members/", branch.roster, name="roster"),
     path("branch/<int:branch_id>/review/bulk/", branch.review_bulk, name="review_bulk"),
     path("branch/<int:branch_id>/review/<int:pk>/", branch.review_decide, name="review_decide"),
     path("branch/<int:branch_id>/record/", branch.committee_record, name="committee_record"),

@@ -373,7 +373,7 @@ def member_entries(member: Member, year: int, months: Iterable[int] = MONTHS):
     """The archive lines behind a member's numbers, for the explanation of any period."""
     return (
         Entry.objects.filter(member=member, year=year, month__in=list(months))
-        .select_related("item", "recorded_by", "commendation_level", "reverses", "branch")
+        .select_related("item", "recorded_by__member", "commendation_level", "reverses", "branch")
         .order_by("month", "seq")
     )
 

@@ -12,4 +12,6 @@ urlpatterns = [
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/<str:code>/", views.switch_language, name="language"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
 ]

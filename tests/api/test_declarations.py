@@ -5,6 +5,7 @@ from rest_framework.test import APIRequestFactory
 
 from jifen.api.pagination import PageNumberPagination
 from jifen.declarations.models import Declaration
+from jifen.portal.models import PendingFile
 from tests.conftest import YEAR
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -38,6 +39,17 @@ def test_files_are_checked_by_content_and_size(api, world, march, upload, code):
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert not Declaration.objects.exists()
+
+
+def test_a_refused_declaration_keeps_none_of_its_files(api, world, march, settings):
+    """An API client sends its files again with each attempt: nothing is kept for it."""
+    files = [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("virus.pdf", b"MZ\x90")]
+    assert _post(api("member"), world, evidence_files=files).status_code == 400
+    refused = [SimpleUploadedFile("a.pdf", PDF)]
+    assert _post(api("member"), world, points="9", evidence_files=refused).status_code == 400
+    assert not PendingFile.objects.exists()
+    evidence = settings.MEDIA_ROOT / "evidence"
+    assert not evidence.exists() or not any(evidence.iterdir())
 
 
 def test_evidence_required_by_the_item(api, world, march):

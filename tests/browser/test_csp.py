@@ -16,7 +16,7 @@ def sign_in(page, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw-Jifen-2026")
     page.get_by_role("main").get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"欢迎，{username}。")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{username}")
 
 
 def visit(page, path):

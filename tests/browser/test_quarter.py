@@ -39,7 +39,9 @@ def sign_in(page, username, next_url):
 def member_declares(page, screenshot):
     sign_in(page, "member", "/portal/me/declare/")
     page.get_by_label("月份").select_option(f"{YEAR}-03")
-    page.get_by_label("积分项目", exact=True).select_option(label="P01 撰写学习心得或理论文章")
+    page.get_by_label("积分项目", exact=True).select_option(
+        label="P01 撰写学习心得或理论文章 · 1–3 分 · 每月一次 · 全年最多 24 分 · 需要佐证材料"
+    )
     page.get_by_label("分值", exact=True).fill("2")
     page.get_by_label("具体事项").fill("学习新修订的党章，撰写心得体会一篇")
     page.get_by_label("佐证材料").set_input_files(

@@ -25,7 +25,7 @@ def test_visitor_switches_language_and_signs_in(page, screenshot, django_user_mo
     screenshot("login-zh")
     page.get_by_role("main").get_by_role("button", name="登录").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("欢迎，zhangsan。")
+    expect(page.get_by_role("heading", level=1)).to_have_text("您好，zhangsan")
     screenshot("home-signed-in-zh")
 
 

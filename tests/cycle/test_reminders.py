@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from jifen.cycle import selectors, services
 from jifen.declarations import services as declarations
@@ -14,8 +14,9 @@ from jifen.errors import NotPermitted
 from jifen.notifications.models import Notification
 from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read
-from tests.conftest import YEAR
-from tests.factories import d
+from tests.conftest import YEAR, YEAR_END
+from tests.cycle.conftest import compute, finalise_all
+from tests.factories import MemberFactory, d
 
 MARCH_20 = datetime.date(YEAR, 3, 20)
 
@@ -45,39 +46,138 @@ def _texts(user, today):
     return [todo.text for todo in selectors.todo_for(user, today)]
 
 
-def test_members_are_reminded_to_declare_until_the_deadline(world):
-    on_time = selectors.todo_for(world.member_user, datetime.date(YEAR, 4, 5))
-    assert [(t.text, t.due, t.overdue) for t in on_time] == [
-        ("Declare your points for 2026-03 by 2026-04-05.", datetime.date(YEAR, 4, 5), False)
+def _declare_todos(world, today):
+    return [(t.text, t.due, t.url) for t in selectors.todo_for(world.member_user, today)]
+
+
+def test_members_are_asked_to_declare_each_open_month_until_its_deadline(world):
+    declare = reverse("portal:declare")
+    assert _declare_todos(world, datetime.date(YEAR, 4, 5)) == [
+        (
+            "Declare your points for 2026-03 by 2026-04-05.",
+            datetime.date(YEAR, 4, 5),
+            f"{declare}?period=2026-03",
+        ),
+        (
+            "Declare your points for 2026-04 by 2026-05-05.",
+            datetime.date(YEAR, 5, 5),
+            f"{declare}?period=2026-04",
+        ),
     ]
-    assert selectors.todo_for(world.member_user, datetime.date(YEAR, 4, 6)) == []
+    assert [due for _text, due, _url in _declare_todos(world, datetime.date(YEAR, 4, 6))] == [
+        datetime.date(YEAR, 5, 5)
+    ]
+
+
+def test_a_month_already_declared_is_not_asked_for_again(world):
+    _declare(world)
+    assert [t for t, *_ in _declare_todos(world, datetime.date(YEAR, 4, 2))] == [
+        "Declare your points for 2026-04 by 2026-05-05."
+    ]
+
+
+def test_a_withdrawn_declaration_leaves_the_month_to_declare(world):
+    declarations.declaration_withdraw(actor=world.member_user, declaration=_declare(world))
+    assert len(_declare_todos(world, datetime.date(YEAR, 4, 2))) == 2
+
+
+def test_a_confirmed_month_is_not_asked_for(world, cycle):
+    cycle.confirm(1, held_on=datetime.date(YEAR, 4, 2))
+    assert [t for t, *_ in _declare_todos(world, datetime.date(YEAR, 4, 3))] == [
+        "Declare your points for 2026-04 by 2026-05-05."
+    ]
+
+
+def test_exempt_members_are_not_asked_to_declare(world):
+    world.scheme.exempt_categories = [world.member.category]
+    world.scheme.save(update_fields=["exempt_categories"])
+    assert _declare_todos(world, datetime.date(YEAR, 4, 2)) == []
 
 
 def test_the_declaration_deadline_comes_from_the_scheme(world):
     world.scheme.declaration_deadline_day = 3
     world.scheme.save(update_fields=["declaration_deadline_day"])
-    assert selectors.todo_for(world.member_user, datetime.date(YEAR, 4, 4)) == []
+    assert [t for t, *_ in _declare_todos(world, datetime.date(YEAR, 4, 4))] == [
+        "Declare your points for 2026-04 by 2026-05-03."
+    ]
 
 
 def test_reviews_are_due_on_the_schemes_day_and_then_overdue(world):
     _declare(world)
     [due] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 15))
     assert (due.due, due.overdue) == (datetime.date(YEAR, 4, 15), False)
-    assert due.url == reverse("portal:review", args=[world.branch.pk])
+    assert due.url == reverse("portal:review", args=[world.branch.pk]) + "?period=2026-03"
     [late] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 16))
     assert late.overdue and late.key != due.key
     assert not any("第一党支部" in t for t in _texts(world.outsider, datetime.date(YEAR, 4, 16)))
 
 
-def test_the_secretary_is_told_when_a_quarter_can_move_on(world, cycle):
+def test_the_secretary_is_told_each_step_of_a_quarter(world, cycle):
     april = datetime.date(YEAR, 4, 10)
-    assert any(
-        "2026 Q1 is ready for the general meeting" in t for t in _texts(world.secretary, april)
-    )
+
+    def q1(today):
+        return [t for t in _texts(world.secretary, today) if "Q1" in t]
+
+    assert q1(april) == ["第一党支部: 2026 Q1 is ready for the general meeting."]
     assert not any("Q1" in t for t in _texts(world.committee_member, april))
-    notice = cycle.publish()
+    cycle.meeting(datetime.date(YEAR, 4, 8))
+    assert q1(april) == ["第一党支部: confirm 2026 Q1 with the general meeting of 2026-04-08."]
+    services.quarter_confirm(
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        quarter=1,
+        meeting=services.meeting_record(
+            actor=world.secretary,
+            branch=world.branch,
+            held_on=datetime.date(YEAR, 4, 9),
+            kind="general_meeting",
+            attendee_ids=[world.member.pk],
+            year=YEAR,
+            quarter=1,
+            today=april,
+        ),
+    )
+    assert q1(april) == ["第一党支部: post the public notice of 2026 Q1."]
+    notice = services.notice_publish(
+        actor=world.secretary, branch=world.branch, year=YEAR, quarter=1, today=april
+    )
+    assert q1(notice.closes_on) == []
     after = notice.closes_on + datetime.timedelta(days=1)
-    assert any("notice of 2026 Q1 is over" in t for t in _texts(world.secretary, after))
+    assert q1(after) == ["第一党支部: the notice of 2026 Q1 is over; lock it."]
+
+
+def test_a_meeting_held_before_the_quarter_ended_does_not_count_for_it(world, cycle):
+    cycle.meeting(datetime.date(YEAR, 3, 30))
+    assert "第一党支部: 2026 Q1 is ready for the general meeting." in _texts(
+        world.secretary, datetime.date(YEAR, 4, 10)
+    )
+
+
+def test_the_secretary_is_told_to_compute_the_year_once_its_quarters_are_locked(year_world):
+    world = year_world
+    january = datetime.date(YEAR + 1, 1, 20)
+    task = "第一党支部: all four quarters of 2026 are locked; compute the year and submit it"
+    assert any(t.startswith(task) for t in _texts(world.secretary, january))
+    result = compute(world)
+    assert any(t.startswith(task) for t in _texts(world.secretary, january))
+    finalise_all(world, result)
+    services.year_submit(actor=world.secretary, year_result=result)
+    assert not any(t.startswith(task) for t in _texts(world.secretary, january))
+
+
+def test_answers_wait_to_be_reported_at_the_next_general_meeting(world, cycle):
+    notice = cycle.publish()
+    objection = services.objection_submit(
+        actor=world.member_user, notice=notice, text="有误", today=notice.opens_on
+    )
+    services.objection_answer(
+        actor=world.secretary, objection=objection, accept=False, answer="核实无误"
+    )
+    report = "第一党支部: 1 answers to objections or appeals are to be reported"
+    assert any(t.startswith(report) for t in _texts(world.secretary, notice.closes_on))
+    cycle.meeting(timezone.localdate(), quarter=None)
+    assert not any(t.startswith(report) for t in _texts(world.secretary, notice.closes_on))
 
 
 def test_open_objections_are_the_branchs_task(world, cycle):
@@ -177,3 +277,41 @@ def test_only_the_owner_marks_a_notification_read(world):
         notification_mark_read(actor=world.secretary, notification=notification)
     notification_mark_read(actor=world.committee_member, notification=notification)
     assert not notifications_for(world.committee_member, unread_only=True).exists()
+
+
+def test_a_task_is_reminded_again_when_its_deadline_is_near(world, settings):
+    settings.JIFEN_REMINDER_DAYS_BEFORE = 3
+    services.reminders_send(today=datetime.date(YEAR, 4, 1))
+    services.reminders_send(today=datetime.date(YEAR, 4, 1))
+    services.reminders_send(today=datetime.date(YEAR, 4, 2))
+    keys = set(Notification.objects.filter(user=world.member_user).values_list("key", flat=True))
+    task = f"declare:{world.member.pk}:{YEAR}-3"
+    assert {f"{task}:due", f"{task}:soon"} <= keys
+    assert not {k for k in keys if k.startswith(task) and k.endswith("overdue")}
+
+
+def test_a_reminder_is_settled_once_its_task_is_done(world):
+    services.reminders_send(today=datetime.date(YEAR, 3, 20))
+    [reminder] = Notification.objects.filter(user=world.member_user)
+    assert reminder.task == f"declare:{world.member.pk}:{YEAR}-3"
+    _declare(world)
+    services.reminders_send(today=datetime.date(YEAR, 3, 21))
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+
+
+def test_admins_are_told_of_a_missing_scheme_a_branch_without_secretary_and_members_without_account(
+    world,
+):
+    MemberFactory(name="王五", branch=world.other_branch, user=None)
+    texts = _texts(world.admin, datetime.date(YEAR, 12, 1))
+    assert "机关党委: set up the 2027 scoring scheme before the year begins." in texts
+    assert not any("2026 yet" in t for t in texts)
+    # 第二党支部's only secretary is the outsider: 第一党支部 has a secretary, the tree has
+    # no other branch; so every branch is led.
+    assert not any("no secretary" in t for t in texts)
+    assert "1 active members have no account to sign in with." in texts
+
+    world.secretary.roles.all().delete()
+    assert "1 branches have no secretary: 第一党支部." in _texts(world.admin, YEAR_END)
+    assert not any("secretary" in t or "account" in t for t in _texts(world.secretary, YEAR_END))

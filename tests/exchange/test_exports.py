@@ -264,3 +264,24 @@ def test_the_year_register_prints_each_quarters_anchor_and_the_filings(world):
         *(f"存证码（第{n}季度）：{code}" for n, code in enumerate(codes, start=1)),
         f"存证码（年度备案）：{YearFiling.objects.get().anchor.code}",
     ]
+
+
+def test_the_ledger_names_who_recorded_each_entry_not_their_account(world):
+    MemberFactory(name="李书记", branch=world.branch, user=world.secretary)
+    give(world, world.member, 3, "P03", 4)
+    world.admin.first_name = "管理员"
+    world.admin.save(update_fields=["first_name"])
+    ledger.append_entry(
+        actor=world.admin,
+        member=world.member,
+        year=YEAR,
+        month=4,
+        item=world.item("P03"),
+        points=Decimal(2),
+        source=Source.COMMITTEE,
+        reason="测试记录",
+    )
+    content, _ = _export("ledger", world.member_user, member=world.member.pk)
+    header, *rows = sheets(content)["积分档案"]
+    recorder = header.index("记录人")
+    assert [row[recorder] for row in rows] == ["李书记", "管理员"]

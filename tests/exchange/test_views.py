@@ -13,7 +13,7 @@ from jifen.exchange.enums import UploadKind
 from jifen.exchange.models import Job, Upload
 from jifen.orgs.models import Member
 from tests.exchange.helpers import ROSTER_HEADER, roster_row, sheets, xlsx
-from tests.factories import valid_id_number
+from tests.factories import MemberFactory, valid_id_number
 
 
 def _file(content, name="名册.xlsx"):
@@ -168,3 +168,21 @@ def test_pages_link_to_the_exports(client, world):
     branch = client.get(reverse("exchange:branch_exports", args=[world.branch.pk])).content.decode()
     assert reverse("exchange:branch_export", args=[world.branch.pk, "notice"]) in branch
     assert reverse("exchange:member_export", args=[world.member.pk, "register"]) in branch
+
+
+def test_a_member_exports_their_own_archive_and_nobody_elses(client, world):
+    """The one-click form of the member's year breakdown posts what the export page takes; a
+    member without a role reaches no other member's archive and no branch document."""
+    colleague = MemberFactory(name="王五", branch=world.branch)
+    client.force_login(world.member_user)
+    page = client.get(reverse("portal:my_scores", args=[2026])).content.decode()
+    own = reverse("exchange:member_export", args=[world.member.pk, "ledger"])
+    assert f'action="{own}"' in page
+    fields = {"year": 2026, "month": 0, "category": "", "format": "xlsx"}
+    response = client.post(own, fields)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    other = reverse("exchange:member_export", args=[colleague.pk, "ledger"])
+    assert client.post(other, fields).status_code == 404
+    roster = reverse("exchange:branch_export", args=[world.branch.pk, "roster"])
+    assert client.post(roster, {"format": "xlsx"}).status_code == 404
+    assert client.get(reverse("exchange:branch_exports", args=[world.branch.pk])).status_code == 404

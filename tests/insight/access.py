@@ -51,9 +51,23 @@ def _notification(world):
     return {"pk": notification.pk}
 
 
+def _past_notice(world):
+    notice = posted_notice(world)
+    long_ago = datetime.date(YEAR - 1, 4, 8)
+    Notice.objects.filter(pk=notice.pk).update(
+        opens_on=long_ago, closes_on=long_ago, appeals_close_on=long_ago
+    )
+    return {"pk": notice.pk}
+
+
+# A past notice: the people of its branch and those above it; not the other branch.
+BRANCH_READERS = {"anonymous": 302, "outsider": 404}
+
 CASES = [
     Case("insight:public_notices", EVERYONE),
     Case("insight:public_notice", EVERYONE, kwargs=_notice),
+    Case("insight:notice_archive", SIGNED_IN),
+    Case("insight:archived_notice", BRANCH_READERS, kwargs=_past_notice),
     Case("insight:dashboards", SIGNED_IN),
     Case("insight:dashboard", BRANCH_DASHBOARD, kwargs=lambda world: {"pk": world.branch.pk}),
     Case("insight:dashboard", PARENT_DASHBOARD, kwargs=lambda world: {"pk": world.general.pk}),

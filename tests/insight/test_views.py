@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jifen.cycle.models import MemberGrade, Notice, NoticeRow, YearResult
+from jifen.cycle.models import MemberGrade, Notice, NoticeRow, Quarter, YearResult
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
 from jifen.ledger import services as ledger
@@ -160,6 +160,22 @@ def test_branch_dashboard_ranks_and_charts_the_members(client, world):
     assert "vendor/echarts/echarts.min.js" in response.text
 
 
+def test_a_general_branch_ranks_its_members_in_one_ranking(client, world):
+    """Ranks across both branches (1, 2, 3), each member's branch rank beside it: never the
+    branches' own ranks interleaved (1, 1, 2)."""
+    other = MemberFactory(name="王五", branch=world.branch)
+    _entry(world, world.member, 1, "P07", 20)
+    _entry(world, other, 1, "P07", 5)
+    _entry(world, world.outsider_member, 1, "P07", 10)
+    client.force_login(world.reviewer)
+
+    response = client.get(reverse("insight:dashboard", args=[world.general.pk]), {"year": YEAR})
+
+    rows = [(r.rank, r.member.rank, r.member.name) for r in response.context["board"].ranking]
+    assert rows == [(1, 1, "张三"), (2, 1, "李四"), (3, 2, "王五")]
+    assert "后勤党总支内排名" in response.text and "支部内排名" in response.text
+
+
 def test_declaration_progress_counts_per_month_against_the_deadlines(client, world):
     for status in (DeclarationStatus.SUBMITTED, DeclarationStatus.APPROVED, "withdrawn"):
         _declaration(world, world.member, world.branch, 3, status=status)
@@ -276,3 +292,52 @@ def test_the_notifications_page_lists_the_users_overdue_todos(client, world):
     todo = f"{YEAR}-03"
     assert todo in response.text
     assert "text-danger fw-bold" in response.text
+
+
+# The archive of past notices
+
+
+def _past(world, branch, year, number):
+    quarter = Quarter.objects.create(branch=branch, year=year, number=number, state="locked")
+    day = datetime.date(year, number * 3, 28)
+    notice = Notice.objects.create(
+        branch=branch,
+        year=year,
+        quarter=quarter,
+        opens_on=day,
+        closes_on=day + datetime.timedelta(days=7),
+        appeals_close_on=day + datetime.timedelta(days=22),
+        published_by=world.secretary,
+    )
+    NoticeRow.objects.create(notice=notice, member_name="张三", branch_name=branch.name, score=80)
+    return notice
+
+
+def test_past_notices_are_kept_for_the_branch_and_paginated(client, world):
+    notices = [
+        _past(world, world.branch, year, n) for year in (2023, 2024, 2025) for n in (1, 2, 3, 4)
+    ]
+    notices += [_past(world, world.branch, 2022, n) for n in (1, 2, 3, 4)]
+    other = _past(world, world.other_branch, 2025, 1)
+    client.force_login(world.member_user)
+    first = client.get(reverse("insight:notice_archive"))
+    assert first.context["page"].paginator.count == 16
+    listed = [n.pk for n in first.context["page"]]
+    assert listed[0] == notices[11].pk  # 2025 Q4, the newest, first
+    assert other.pk not in listed
+    detail = client.get(reverse("insight:archived_notice", args=[notices[0].pk]))
+    assert "张三" in detail.text and "留档备查" in detail.text
+    assert client.get(reverse("insight:archived_notice", args=[other.pk])).status_code == 404
+    # The public page shows none of them: their time has passed.
+    assert "张三" not in client.get(reverse("insight:public_notices")).text
+
+
+def test_the_archive_pages_by_twenty(client, world):
+    for year in range(2000, 2006):
+        for n in (1, 2, 3, 4):
+            _past(world, world.branch, year, n)
+    client.force_login(world.secretary)
+    first = client.get(reverse("insight:notice_archive"))
+    second = client.get(reverse("insight:notice_archive"), {"page": 2})
+    assert len(first.context["page"]) == 20 and len(second.context["page"]) == 4
+    assert 'href="?page=2"' in first.text

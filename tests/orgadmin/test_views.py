@@ -122,6 +122,26 @@ def test_roster_filters_by_branch_and_state(admin_client, world):
     assert "李四" not in response.text
 
 
+def test_the_roster_offers_its_import_and_an_export_that_follows_the_branch_filter(client, world):
+    client.force_login(world.admin)
+    url = reverse("orgadmin:members")
+    page = client.get(url).text
+    assert reverse("exchange:roster_upload") in page
+    for branch in (world.branch, world.other_branch):
+        assert reverse("exchange:branch_export", args=[branch.pk, "roster"]) in page
+    table = client.get(url, {"branch": world.branch.pk}, headers={"HX-Request": "true"}).text
+    export = reverse("exchange:branch_export", args=[world.branch.pk, "roster"])
+    assert f'action="{export}"' in table
+    assert reverse("exchange:branch_export", args=[world.other_branch.pk, "roster"]) not in table
+
+
+def test_the_schemes_item_table_heads_the_items_name_as_名称(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("orgadmin:scheme", args=[world.scheme.pk])).text
+    assert "<th>编号</th><th>名称</th><th>类别</th>" in page
+    assert "履职分" in page and "表现分" not in page
+
+
 def _member_data(world, **changes):
     data = {
         "name": "王五",

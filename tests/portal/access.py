@@ -132,7 +132,8 @@ OWN_ACTIVITY = {**MEMBERS_ONLY, "outsider": 404}
 BOOK = {**ANONYMOUS, "member": 404, "outsider": 404}
 
 CASES = [
-    Case("portal:index", ANONYMOUS),
+    # The old address of the work overview leads to the home page, for everyone.
+    Case("portal:index", expect={}, default=302),
     Case("portal:me", MEMBERS_ONLY),
     Case("portal:my_scores", MEMBERS_ONLY, kwargs=lambda world: {"year": YEAR}),
     Case("portal:declare", MEMBERS_ONLY),
@@ -141,6 +142,7 @@ CASES = [
     Case("portal:evidence", {**ANONYMOUS, "outsider": 404}, kwargs=_evidence_file),
     Case("portal:branch", BRANCH_WORKERS, kwargs=_branch),
     Case("portal:review", BRANCH_WORKERS, kwargs=_branch),
+    Case("portal:roster", BRANCH_WORKERS, kwargs=_branch),
     Case("portal:review_bulk", ANONYMOUS, default=405, kwargs=_branch),
     Case(
         "portal:review_decide",

@@ -8,8 +8,10 @@ from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import VetoProposal
 from jifen.ledger import standings
 from jifen.ledger.models import Entry, Standing
-from jifen.orgs.models import Member
+from jifen.orgs.enums import RoleKind
+from jifen.orgs.models import Member, Role
 from tests.conftest import YEAR
+from tests.cycle.conftest import Cycle
 from tests.factories import MemberFactory, UserFactory, d
 
 APRIL_2 = datetime.date(YEAR, 4, 2)
@@ -166,7 +168,7 @@ def test_a_deduction_beyond_the_items_range_shows_the_domains_message(secretary,
         },
     )
 
-    assert "“无故缺席“三会一课””的分值在 2 到 2 分之间。" in response.text
+    assert "“无故缺席“三会一课””的分值为 2 分。" in response.text
     assert not Entry.objects.exists()
 
 
@@ -251,3 +253,28 @@ def test_bulk_approval_keeps_the_standings_exact(client, world, on):
     march = Standing.objects.filter(member__in=[x.member for x in chosen], year=YEAR, month=3)
     assert {(s.month_score, s.month_rank) for s in march} == {(d(62), 1)}
     assert standings.differences() == []
+
+
+def test_the_branch_roster_offers_its_export_and_to_admins_its_import(client, world):
+    client.force_login(world.secretary)
+    url = reverse("portal:roster", args=[world.branch.pk])
+    page = client.get(url).content.decode()
+    assert "张三" in page
+    assert f'action="{reverse("exchange:branch_export", args=[world.branch.pk, "roster"])}"' in page
+    assert reverse("exchange:roster_upload") not in page
+    client.force_login(world.admin)
+    assert client.get(url).status_code == 404  # the admin holds no branch role
+    Role.objects.create(user=world.admin, organisation=world.branch, kind=RoleKind.COMMITTEE)
+    assert reverse("exchange:roster_upload") in client.get(url).content.decode()
+
+
+def test_the_register_offers_excel_and_pdf_beside_print(client, world):
+    Cycle(world).confirm()
+    client.force_login(world.secretary)
+    page = client.get(reverse("portal:register", args=[world.branch.pk, 2026, 1])).content.decode()
+    export = reverse("exchange:branch_export", args=[world.branch.pk, "register"])
+    assert page.count(f'action="{export}"') == 2
+    response = client.post(
+        export, {"year": 2026, "quarter": 1, "layout": "branch_table", "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")

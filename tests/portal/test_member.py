@@ -1,17 +1,21 @@
 import datetime
+import re
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import Declaration
 from jifen.orgs import services as org_services
-from jifen.portal.models import DeclarationFile
+from jifen.portal import services as portal_services
+from jifen.portal.models import DeclarationFile, PendingFile
 from tests.conftest import YEAR
-from tests.factories import d
+from tests.cycle.conftest import Cycle
+from tests.factories import MemberFactory, d
 from tests.portal.conftest import PDF
 
 MARCH_20 = datetime.date(YEAR, 3, 20)
@@ -110,16 +114,145 @@ def test_submitting_the_same_form_twice_declares_once(member_client, world):
     assert DeclarationFile.objects.count() == 1
 
 
-def test_a_closed_month_is_refused_with_the_domains_message(client, world, on):
+def test_a_month_closed_since_the_form_was_shown_is_refused_and_the_file_kept(client, world, on):
     on(datetime.date(YEAR, 5, 20))
     client.force_login(world.member_user)
 
     response = _declare(
-        client, world, period=f"{YEAR}-03", files=[SimpleUploadedFile("a.pdf", PDF)]
+        client, world, period=f"{YEAR}-03", files=[SimpleUploadedFile("心得.pdf", PDF)]
     )
 
-    assert f"{YEAR}-03 的申报开放时间" in response.text
+    assert f"{YEAR}-03 现在不接受申报。" in response.text
     assert not Declaration.objects.exists()
+    assert "心得.pdf" in response.text  # kept, ticked, for the corrected form
+
+
+def _offered(client):
+    page = client.get(reverse("portal:declare")).text
+    return re.findall(r'<option value="(\d{4}-\d\d)"', page)
+
+
+def test_only_months_still_open_are_offered(client, world, on):
+    client.force_login(world.member_user)
+    on(datetime.date(YEAR, 4, 3))
+    assert _offered(client) == [f"{YEAR}-04", f"{YEAR}-03"]
+    on(datetime.date(YEAR, 4, 6))
+    assert _offered(client) == [f"{YEAR}-04"]
+    on(datetime.date(YEAR, 4, 3))
+    Cycle(world).confirm(1, held_on=datetime.date(YEAR, 4, 2))
+    assert _offered(client) == [f"{YEAR}-04"]
+
+
+def test_no_open_month_says_why_instead_of_a_form(client, world, on):
+    on(datetime.date(YEAR, 4, 3))
+    client.force_login(world.member_user)
+    world.member.state = "left"
+    world.member.save(update_fields=["state"])
+    page = client.get(reverse("portal:declare")).text
+    assert "现在没有可申报的月份" in page and '<form method="post" enctype' not in page
+
+
+def test_the_todo_link_preselects_its_month(client, world, on):
+    on(datetime.date(YEAR, 4, 3))
+    client.force_login(world.member_user)
+    page = client.get(reverse("portal:declare") + f"?period={YEAR}-03").text
+    assert f'<option value="{YEAR}-03" selected>' in page
+
+
+def test_items_show_their_points_frequency_and_cap(member_client, world):
+    page = member_client.get(reverse("portal:declare")).text
+    assert "P01 撰写学习心得或理论文章 · 1–3 分 · 每月一次 · 全年最多 24 分 · 需要佐证材料" in page
+    assert "P02 参加志愿服务活动 · 2 分 · 不限次数" in page
+    assert "C01 获得表彰奖励 · 分值按表彰级别" in page
+
+
+def test_an_item_of_fixed_points_needs_no_points_and_a_wrong_value_reads_well(member_client, world):
+    def declare(points):
+        return member_client.post(
+            reverse("portal:declare"),
+            {
+                "token": uuid.uuid4(),
+                "period": f"{YEAR}-03",
+                "item": world.item("P02").pk,
+                "points": points,
+                "description": "社区志愿服务",
+                "files": [SimpleUploadedFile("照片.pdf", PDF)],
+            },
+            follow=True,
+        )
+
+    assert "“参加志愿服务活动”的分值为 2 分。" in declare("3").text
+    declare("")
+    assert Declaration.objects.get().points == d(2)
+
+
+def test_a_chosen_file_survives_an_error_and_goes_with_the_corrected_form(
+    member_client, world, _media
+):
+    token = uuid.uuid4()
+    response = _declare(
+        member_client, world, token=token, points="9", files=[SimpleUploadedFile("心得.pdf", PDF)]
+    )
+    # Beside the points field, not only above the form.
+    assert (
+        '<div class="invalid-feedback d-block">“撰写学习心得或理论文章”的分值在 1 到 3 分之间。'
+        in response.text
+    )
+    [kept] = PendingFile.objects.all()
+    assert f'name="kept" value="{kept.pk}" id="kept-{kept.pk}" checked' in response.text
+
+    response = member_client.post(
+        reverse("portal:declare"),
+        {
+            "token": token,
+            "period": f"{YEAR}-03",
+            "item": world.item("P01").pk,
+            "points": "2",
+            "description": "学习党章心得",
+            "kept": [kept.pk],
+        },
+        follow=True,
+    )
+
+    declaration = Declaration.objects.get()
+    file = DeclarationFile.objects.get(declaration=declaration)
+    assert (file.name, file.file.name) == ("心得.pdf", kept.file.name)
+    assert declaration.evidence == kept.file.name
+    assert (_media / file.file.name).read_bytes() == PDF
+    assert not PendingFile.objects.exists()
+
+
+def test_a_kept_file_left_unticked_is_deleted_when_the_form_goes_through(
+    member_client, world, _media, django_capture_on_commit_callbacks
+):
+    token = uuid.uuid4()
+    files = [SimpleUploadedFile("旧.pdf", PDF), SimpleUploadedFile("新.pdf", PDF)]
+    _declare(member_client, world, token=token, points="9", files=files)
+    old, new = PendingFile.objects.order_by("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(
+            reverse("portal:declare"),
+            {
+                "token": token,
+                "period": f"{YEAR}-03",
+                "item": world.item("P01").pk,
+                "points": "2",
+                "description": "学习党章心得",
+                "kept": [new.pk],
+            },
+        )
+    assert [f.name for f in DeclarationFile.objects.all()] == ["新.pdf"]
+    assert not (_media / old.file.name).exists()
+
+
+def test_files_of_forms_never_sent_again_are_purged(member_client, world, _media, settings):
+    _declare(member_client, world, points="9", files=[SimpleUploadedFile("心得.pdf", PDF)])
+    [kept] = PendingFile.objects.all()
+    assert portal_services.pending_files_purge() == 0
+    PendingFile.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    assert portal_services.pending_files_purge() == 1
+    assert not PendingFile.objects.exists()
+    assert not (_media / kept.file.name).exists()
 
 
 def test_member_withdraws_a_declaration_not_yet_reviewed(member_client, declared):
@@ -186,3 +319,23 @@ def test_the_evidence_file_is_served_with_its_sniffed_type(member_client, world)
     assert response.content == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_explanation_names_who_recorded_an_entry(member_client, world):
+    MemberFactory(name="李书记", branch=world.branch, user=world.secretary)
+    services.declaration_review(
+        actor=world.secretary,
+        declaration=services.declaration_submit(
+            actor=world.member_user,
+            member=world.member,
+            year=YEAR,
+            month=3,
+            item=world.item("P03"),
+            points=d(2),
+            description="任务",
+            today=MARCH_20,
+        ),
+        decision="approve",
+    )
+    page = member_client.get(reverse("portal:my_scores", args=[YEAR])).text
+    assert "李书记" in page and ">secretary<" not in page and " secretary<" not in page

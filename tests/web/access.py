@@ -7,4 +7,5 @@ CASES = [
     Case("logout", expect={}, default=405),  # POST only
     # The public pages' language switch: anyone, it only sets the reader's cookie.
     Case("language", expect={}, default=302, kwargs=lambda world: {"code": "en"}),
+    Case("favicon", expect={}, default=301),
 ]

@@ -24,7 +24,7 @@ def test_home_greets_a_signed_in_member(client, member):
 
     response = client.get(reverse("home"))
 
-    assert "欢迎，zhangsan。" in response.text
+    assert "您好，zhangsan" in response.text
     assert reverse("logout") in response.text
 
 
@@ -81,3 +81,11 @@ def test_the_language_link_sets_the_readers_cookie_and_goes_back(client):
     assert response.cookies["django_language"].value == "en"
     assert elsewhere["Location"] == "/"  # never off the site
     assert client.get("/language/xx/").status_code == 404
+
+
+def test_the_site_icon_is_served_from_the_local_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("web/favicon.ico")
+    page = client.get(reverse("home")).text
+    assert 'rel="icon"' in page and "web/favicon.svg" in page

@@ -100,7 +100,7 @@ def meetings_to_activities(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0001_initial"),
-        ("cycle", "0004_notification_moved"),
+        ("cycle", "0004_notification_moves_to_notifications"),
         ("schemes", "0003_activity_kinds"),
     ]
 

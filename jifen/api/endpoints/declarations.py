@@ -20,7 +20,7 @@ from jifen.api.parsers import JSONParser
 from jifen.declarations import services
 from jifen.declarations.enums import DeclarationStatus
 from jifen.declarations.models import DESCRIPTION_MAX_LENGTH, Declaration
-from jifen.portal.services import declaration_submit_with_files
+from jifen.portal.services import declaration_submit_with_uploads
 from jifen.portal.uploads import MAX_FILES
 from jifen.schemes.enums import ItemCategory
 from jifen.schemes.models import CommendationLevel, Item
@@ -124,7 +124,7 @@ class DeclarationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = DeclarationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        declaration = declaration_submit_with_files(
+        declaration = declaration_submit_with_uploads(
             actor=request.user,
             member=own_member(request.user),
             token=fields.pop("submit_token", None) or uuid.uuid4(),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0002_meetings'),
-        ('cycle', '0004_notification_moved'),
+        ('cycle', '0004_notification_moves_to_notifications'),
     ]
 
     operations = [

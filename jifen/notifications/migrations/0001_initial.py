@@ -1,5 +1,6 @@
-# The notifications moved here from the cycle app, so that the apps below the cycle (activities)
-# can notify people too. The table is taken over as it is, then renamed (0002).
+"""The notification model, taken over from jifen.cycle with its table and rows (cycle 0004
+renames the table)."""
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -9,12 +10,13 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cycle", "0003_period_stages_and_filings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("cycle", "0004_notification_moves_to_notifications"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
+            database_operations=[],
             state_operations=[
                 migrations.CreateModel(
                     name="Notification",
@@ -22,26 +24,17 @@ class Migration(migrations.Migration):
                         (
                             "id",
                             models.BigAutoField(
-                                auto_created=True,
-                                primary_key=True,
-                                serialize=False,
-                                verbose_name="ID",
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                             ),
                         ),
                         ("text", models.CharField(max_length=300, verbose_name="text")),
-                        (
-                            "url",
-                            models.CharField(blank=True, max_length=300, verbose_name="link"),
-                        ),
+                        ("url", models.CharField(blank=True, max_length=300, verbose_name="link")),
                         ("key", models.CharField(max_length=120)),
                         (
                             "created_at",
                             models.DateTimeField(auto_now_add=True, verbose_name="created at"),
                         ),
-                        (
-                            "read_at",
-                            models.DateTimeField(blank=True, null=True, verbose_name="read at"),
-                        ),
+                        ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
                         (
                             "user",
                             models.ForeignKey(
@@ -55,15 +48,13 @@ class Migration(migrations.Migration):
                         "verbose_name": "notification",
                         "verbose_name_plural": "notifications",
                         "ordering": ["-created_at", "-pk"],
-                        "db_table": "cycle_notification",
                         "constraints": [
                             models.UniqueConstraint(
                                 fields=("user", "key"), name="unique_notification_key"
                             )
                         ],
                     },
-                ),
+                )
             ],
-            database_operations=[],
-        ),
+        )
     ]

@@ -11,6 +11,7 @@ from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration
 from jifen.declarations.services import COMMITTEE_CATEGORIES
 from jifen.errors import DomainError
+from jifen.orgs import rules
 from jifen.portal import selectors, services
 from jifen.portal.forms import (
     BulkReviewForm,
@@ -25,6 +26,8 @@ from jifen.web.pagination import paginate
 
 # Names of members who have not declared, a page at a time.
 MISSING_PER_PAGE = 200
+
+ROSTER_PAGE_SIZE = 50
 
 
 def _month(request) -> tuple[int, int]:
@@ -63,6 +66,21 @@ def review(request, branch_id: int):
         "months": selectors.recent_months(today()),
     }
     return render(request, "portal/review.html", context)
+
+
+@login_required
+def roster(request, branch_id: int):
+    """The branch's members (党员名册), with the roster's export beside them and, for an
+    admin of the branch, its import."""
+    branch = work_branch(request.user, branch_id)
+    members = selectors.branch_roster(branch)
+    context = {
+        "branch": branch,
+        "page": paginate(request, members, ROSTER_PAGE_SIZE),
+        "administers": rules.can_administer(request.user, branch),
+        "year": today().year,
+    }
+    return render(request, "portal/roster.html", context)
 
 
 def _row(request, branch, declaration, error=""):

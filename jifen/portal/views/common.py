@@ -29,14 +29,6 @@ def review_org(user, org_id: int) -> Organisation:
     return get_object_or_404(selectors.review_orgs(user), pk=org_id)
 
 
-def review_orgs_and_branches(user) -> dict:
-    return {
-        "member": Member.objects.filter(user=user).first(),
-        "branches": selectors.work_branches(user),
-        "parents": selectors.review_orgs(user),
-    }
-
-
 def run(request, call, success: str, **kwargs) -> bool:
     """Call one domain function as the user; a refusal becomes the page's error message and
     changes nothing (the function's transaction rolls back)."""

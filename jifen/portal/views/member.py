@@ -1,5 +1,7 @@
 """The member's pages: scores with their explanation, declarations, withdrawals, evidence."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,25 +16,14 @@ from jifen.cycle.selectors import member_objections
 from jifen.declarations import services as declarations
 from jifen.declarations.models import Declaration
 from jifen.errors import DomainError
+from jifen.ledger import periods
 from jifen.orgs import rules as org_rules
+from jifen.orgs.enums import MemberState
 from jifen.portal import selectors, services
 from jifen.portal.forms import DeclarationForm, ObjectionForm
 from jifen.portal.models import DeclarationFile
-from jifen.portal.views.common import (
-    form_errors,
-    own_member,
-    review_orgs_and_branches,
-    run,
-    today,
-)
+from jifen.portal.views.common import form_errors, own_member, run, today
 from jifen.web.pagination import paginate
-
-
-@login_required
-def index(request):
-    """Where each role starts: the member's own scores, the branches one works in, the
-    organisations one reviews for."""
-    return render(request, "portal/index.html", review_orgs_and_branches(request.user))
 
 
 @login_required
@@ -64,39 +55,95 @@ def my_declarations(request):
     return render(request, "portal/my_declarations.html", context)
 
 
-def _declaration_form(request, member):
-    scheme, items = selectors.declarable_items(member, today().year)
-    levels = scheme.commendation_levels.all() if scheme else []
+# The field of the declaration form a refusal of the domain is about, by its code.
+DOMAIN_ERROR_FIELDS = {
+    "points_out_of_range": "points",
+    "evidence_required": "files",
+    "description_required": "description",
+    "description_too_long": "description",
+    "level_required": "commendation_level",
+    "frequency_exceeded": "item",
+    "annual_cap_exceeded": "item",
+    "month_closed": "period",
+    "quarter_confirmed": "period",
+    "month_locked": "period",
+    "year_filed": "period",
+}
+
+
+def _declaration_form(request, member, months):
+    schemes = list({m.scheme.pk: m.scheme for m in months}.values())
+    period = request.GET.get("period")
     return DeclarationForm(
         request.POST or None,
         request.FILES or None,
-        items=items,
-        levels=levels,
-        today=today(),
+        months=months,
+        items=selectors.declarable_items(member, schemes),
+        levels=selectors.commendation_levels(schemes),
+        initial={"period": period} if period else {},
     )
+
+
+def _posted_ids(request, name: str) -> list[int]:
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+
+def _posted_token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
 
 
 @login_required
 def declare(request):
+    """The declaration form. Files chosen on a form that comes back with an error are kept
+    for it (PendingFile) and offered again, ticked, so that nothing is chosen twice."""
     member = own_member(request.user)
-    form = _declaration_form(request, member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.declaration_submit_with_files(
-                actor=request.user,
-                member=member,
-                token=form.cleaned_data["token"],
-                files=form.cleaned_data["files"],
-                **form.domain_fields(),
-            )
-        except DomainError as error:
+    active = member.state == MemberState.ACTIVE
+    months = periods.declarable_months(member.branch, today()) if active else []
+    form = _declaration_form(request, member, months)
+    token, chosen = _posted_token(request), _posted_ids(request, "kept")
+    if request.method == "POST" and token is not None:
+        uploads = request.FILES.getlist("files")
+        kept = services.pending_files_keep(actor=request.user, token=token, uploads=uploads)
+        chosen += [file.pk for file in kept.files]
+        if form.is_valid() and not kept.refusals:
+            done = _submit(request, member, form, chosen)
+            if done is not None:
+                return done
+        for refusal in kept.refusals:
+            form.add_error("files", refusal.message)
+    context = {
+        "form": form,
+        "member": member,
+        "months": months,
+        "pending": services.pending_files(request.user, token) if token else [],
+        "chosen": chosen,
+    }
+    return render(request, "portal/declare.html", context)
+
+
+def _submit(request, member, form, chosen):
+    """Declare; the redirect on success (or for a form already sent), None to show the form
+    again with the domain's refusal."""
+    try:
+        services.declaration_submit_with_files(
+            actor=request.user,
+            member=member,
+            token=form.cleaned_data["token"],
+            chosen=chosen,
+            **form.domain_fields(),
+        )
+    except DomainError as error:
+        if error.code == "already_submitted":
             messages.error(request, error.message)
-            if error.code == "already_submitted":
-                return redirect("portal:my_declarations")
-        else:
-            messages.success(request, _("Your declaration has been submitted for review."))
             return redirect("portal:my_declarations")
-    return render(request, "portal/declare.html", {"form": form, "member": member})
+        # Beside the field it is about, where there is one; above the form otherwise.
+        form.add_error(DOMAIN_ERROR_FIELDS.get(error.code), error.message)
+        return None
+    messages.success(request, _("Your declaration has been submitted for review."))
+    return redirect("portal:my_declarations")
 
 
 @login_required

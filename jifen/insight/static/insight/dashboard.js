@@ -23,7 +23,8 @@
     }
     return Object.assign({}, base, {
       xAxis: { type: "category", data: chart.labels },
-      yAxis: { type: "value", minInterval: 1, scale: kind === "trend" },
+      // From 0: an axis starting near the data (77, 78, 79) makes small changes look large.
+      yAxis: { type: "value", minInterval: 1, min: 0 },
       series: [{
         name: chart.name,
         type: kind === "trend" ? "line" : "bar",

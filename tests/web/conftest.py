@@ -1,0 +1,1 @@
+from tests.cycle.conftest import cycle  # noqa: F401 (fixture)

@@ -106,6 +106,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in with the university's directory over LDAP (jifen/web/directory.py, the `ldap` extra):
+# on when JIFEN_LDAP_URI is set, tried after the lockout check and before local accounts, which
+# keep working. The entry's JIFEN_LDAP_LINK_ATTRIBUTE holds the staff number or the ID number
+# (JIFEN_LDAP_LINK) that links it to its roster member.
+JIFEN_LDAP_URI = os.environ.get("JIFEN_LDAP_URI", "")
+JIFEN_LDAP_BIND_DN = os.environ.get("JIFEN_LDAP_BIND_DN", "")
+JIFEN_LDAP_BIND_PASSWORD = os.environ.get("JIFEN_LDAP_BIND_PASSWORD", "")
+JIFEN_LDAP_START_TLS = envbool("JIFEN_LDAP_START_TLS", True)
+JIFEN_LDAP_USER_BASE = os.environ.get("JIFEN_LDAP_USER_BASE", "")
+JIFEN_LDAP_USER_FILTER = os.environ.get("JIFEN_LDAP_USER_FILTER", "(uid=%(user)s)")
+JIFEN_LDAP_LINK = os.environ.get("JIFEN_LDAP_LINK", "staff_number")
+JIFEN_LDAP_LINK_ATTRIBUTE = os.environ.get("JIFEN_LDAP_LINK_ATTRIBUTE", "employeeNumber")
+JIFEN_LDAP_TIMEOUT = envint("JIFEN_LDAP_TIMEOUT", 5)
+if JIFEN_LDAP_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "jifen.web.directory.DirectoryBackend")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -5,7 +5,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jifen.env import envbool, envint, envlist, ledger_keys, secret_key
+from jifen.env import envbool, envint, envlist, file_storage, ledger_keys, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIFEN_VAR_DIR", BASE_DIR / "var"))
@@ -184,9 +184,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "jifen" / "static"]
-# Uploaded evidence goes to shared storage (a mount common to all app servers in production).
+# Evidence and export files go through Django's storage API: the media directory by default (a
+# mount common to all app servers and workers in production), or S3-compatible object storage
+# with JIFEN_STORAGE=s3 (django-storages, the `s3` extra). Either way they are handed out only by
+# the views that check who may read them, never by their own address.
 MEDIA_ROOT = Path(os.environ.get("JIFEN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+STORAGES = {
+    "default": file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Uploads (evidence files, spreadsheets) larger than this are refused before they are read; a
 # reverse proxy in front must allow at least as much.
 JIFEN_MAX_UPLOAD_MB = envint("JIFEN_MAX_UPLOAD_MB", 10)

@@ -89,7 +89,12 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     (member_bulk_create does it for a whole batch in one query)."""
     errors = {}
     try:
-        member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
+        member.full_clean(
+            exclude=["user", "branch", "group"],
+            validate_unique=validate_unique,
+            # Checking the staff number's partial unique index takes a query per member.
+            validate_constraints=validate_unique,
+        )
     except ValidationError as error:
         errors = error.message_dict
     for field, message in member_date_errors(

@@ -14,6 +14,9 @@ SECRET_KEY = secret_key(VAR_DIR)
 # Keys of the points archive's keyed chain (jifen/ledger/keys.py), current first; kept outside
 # the database like the secret key and shared by every app server.
 JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR)
+# Every key kept outside the database, by name: a function that returns the fingerprints of the
+# keys this server holds. `manage.py backup` records them and `restore` checks them.
+JIFEN_KEY_FINGERPRINTS = {"ledger": "jifen.ledger.keys.fingerprints"}
 DEBUG = envbool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])

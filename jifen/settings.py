@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
     "jifen.audit",
     "jifen.orgs",
     "jifen.schemes",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jifen.web.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,12 +219,35 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jifen@localhost")
 
+# Warnings and errors as plain text; one JSON line per request (jifen/web/logs.py) on standard
+# error, for the journal or a log collector. JIFEN_REQUEST_LOG=0 turns the request lines off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "message"],
+            "rename_fields": {"levelname": "level", "message": "event"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "jifen.request": {
+            "handlers": ["json"],
+            "level": "INFO" if envbool("JIFEN_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        }
+    },
 }
+# The readiness check (/readyz) fails when a background task has waited this long for a worker.
+JIFEN_QUEUE_MAX_WAIT_MINUTES = envint("JIFEN_QUEUE_MAX_WAIT_MINUTES", 10)
 
 # The REST API (jifen/api). Apps authenticate with tokens, the browser with its session (CSRF
 # checked). Throttle counters live in the database cache so that every app server counts the

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jifen.web import views
+from jifen.web import health, views
 from jifen.web.forms import SignInForm
 
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.ReadinessView.as_view(), name="readyz"),
 ]

@@ -154,6 +154,9 @@ JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
 # X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
 # any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
 JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
+if JIFEN_TRUSTED_PROXIES:
+    # Our proxy sets X-Forwarded-Proto itself (deploy/nginx.conf), so it can be believed.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 

@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +28,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.archive import bulk_chains  # noqa: E402
+from bench.database import throwaway_database  # noqa: E402
 from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
@@ -159,14 +159,8 @@ def main():
     parser.add_argument("--members", type=int, default=10000)
     parser.add_argument("--per-month", type=int, default=8)
     args = parser.parse_args()
-    if connection.vendor == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="jifen-bench-")
-        connection.settings_dict["TEST"]["NAME"] = f"{tmp}/bench.sqlite3"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         run(args.members, args.per_month)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ setup: $(STAMP) jifen/static/vendor/.stamp
 	scripts/system-deps.sh
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# The background worker runs beside the development server; Ctrl-C stops both (a job it was
+# The background worker runs beside the development server; Ctrl-C stops both. The address
+# (HOST=host:port, default 127.0.0.1:8000) is checked first, before anything is migrated (a job it was
 # running is run again when its lease runs out, by the next worker).
 run: setup
+	@$(PY) scripts/check_port.py $(HOST)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py run_worker --no-reload & worker=$$!; \

@@ -185,7 +185,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "jifen" / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# Deadlines (declaration windows, notice and appeal periods) and every time shown are in this
+# zone; JIFEN_TIME_ZONE changes it (an IANA name such as Asia/Urumqi).
+TIME_ZONE = os.environ.get("JIFEN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 

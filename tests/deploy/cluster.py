@@ -148,8 +148,8 @@ def running(root: Path):
             "WEB_CONCURRENCY": "1",
         }
         # The production section of the README, command for command.
-        _manage(env, "migrate", "--no-input", "-v", "0")
-        _manage(env, "collectstatic", "--no-input", "-v", "0")
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "collectstatic", "--no-input")
         built = _manage(env, "shell", "-c", "from tests.deploy.scene import build; build()")
         scene = json.loads(built.strip().splitlines()[-1])
         app_ports = [free_port(), free_port()]
@@ -164,7 +164,7 @@ def running(root: Path):
             )
         worker_log = root / "worker.log"
         processes.append(
-            _start([sys.executable, "manage.py", "run_worker", "--no-reload"], env, worker_log)
+            _start([sys.executable, "manage.py", "run_worker"], env, worker_log)
         )
         listen = free_port()
         (root / "site.conf").write_text(site_config(listen, app_ports, var / "staticfiles"))

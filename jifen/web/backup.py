@@ -135,6 +135,16 @@ def _check_keys(archived: dict[str, list[str]]) -> None:
             )
 
 
+def _holds_files(path: str) -> bool:
+    """Whether the storage holds a file under `path` (empty directories, such as the readiness
+    check leaves, do not count)."""
+    try:
+        directories, files = default_storage.listdir(path)
+    except FileNotFoundError:
+        return False
+    return bool(files) or any(_holds_files(f"{path}{directory}/") for directory in directories)
+
+
 def _check_empty() -> None:
     tables = set(connection.introspection.table_names())
     for model in apps.get_models():
@@ -145,11 +155,7 @@ def _check_empty() -> None:
                 _("The database is not empty (%s has rows): restore into an empty one.")
                 % model._meta.label
             )
-    try:
-        directories, files = default_storage.listdir("")
-    except FileNotFoundError:
-        return
-    if directories or files:
+    if _holds_files(""):
         raise RestoreRefused(
             _("The file storage is not empty: restore into an empty media directory.")
         )

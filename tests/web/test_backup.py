@@ -109,14 +109,14 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
 
         # Without the ledger key the archive was made with: refused before anything is written.
         wrong = manage("restore", str(archive), env={**env, "JIFEN_LEDGER_KEY": "another key"})
-        assert wrong.returncode != 0 and "1" in wrong.stderr
+        assert wrong.returncode != 0 and "本服务器没有" in wrong.stderr
         assert backup.key_fingerprints()["ledger"][0] in wrong.stderr
 
         # Into a media directory that holds files: refused.
         restored_media.mkdir(parents=True)
         (restored_media / "left-over.pdf").write_bytes(PDF)
         refused = manage("restore", str(archive), env=env)
-        assert refused.returncode != 0 and "media" in refused.stderr
+        assert refused.returncode != 0 and "文件存储不为空" in refused.stderr
         (restored_media / "left-over.pdf").unlink()
 
         restored = manage("restore", str(archive), env=env)
@@ -134,7 +134,7 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
         )
         # Over data: refused, and the data stays as it was.
         again = manage("restore", str(archive), env=env)
-        assert again.returncode != 0 and "empty" in again.stderr
+        assert again.returncode != 0 and "数据库不为空" in again.stderr
 
     scores = values(source.stdout, ("score", "points"))
     digests = values(source.stdout, ("digest", "mark", "code"))

@@ -163,9 +163,7 @@ def running(root: Path):
                 _start([*command, "--bind", f"127.0.0.1:{port}", "jifen.wsgi"], env, log, port)
             )
         worker_log = root / "worker.log"
-        processes.append(
-            _start([sys.executable, "manage.py", "run_worker"], env, worker_log)
-        )
+        processes.append(_start([sys.executable, "manage.py", "run_worker"], env, worker_log))
         listen = free_port()
         (root / "site.conf").write_text(site_config(listen, app_ports, var / "staticfiles"))
         # As root, nginx's workers would drop to "nobody", who may not read the test's files.

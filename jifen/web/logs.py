@@ -5,7 +5,7 @@ id when it sends one. No names, query strings, bodies or addresses: nothing pers
 import logging
 import time
 
-from django.db.models import Model
+from django.core.exceptions import ObjectDoesNotExist
 
 logger = logging.getLogger("jifen.request")
 
@@ -16,7 +16,7 @@ def organisation_id(user) -> int | None:
         return None
     try:
         member = user.member
-    except Model.DoesNotExist:  # RelatedObjectDoesNotExist subclasses it
+    except ObjectDoesNotExist:  # an account with no roster entry: an administrator
         return None
     return member.branch_id
 

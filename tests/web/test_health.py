@@ -96,6 +96,15 @@ def test_every_request_logs_one_json_line_without_personal_data(client, world, r
         assert personal not in text
 
 
+def test_an_account_without_a_roster_entry_logs_no_organisation(client, world, request_lines):
+    client.force_login(world.admin)
+
+    assert client.get(reverse("orgadmin:index")).status_code == 200
+
+    [line] = request_lines
+    assert (line["user"], line["organisation"], line["status"]) == (world.admin.pk, None, 200)
+
+
 def test_an_anonymous_request_logs_no_user(client, request_lines):
     client.get("/notices/")
 

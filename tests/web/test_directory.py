@@ -16,7 +16,7 @@ from jifen.audit.models import AuditEvent
 from tests.factories import MemberFactory, UserFactory, valid_id_number
 from tests.web import slapd
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.servers]
 
 PASSWORD = "campus-pass-2026"
 ID_NUMBER = valid_id_number(4242)

@@ -66,8 +66,8 @@ def backup(path: Path) -> dict:
         dump = Path(scratch) / "database.xml"
         call_command(
             "dumpdata",
+            # Keys as they are: the ledger's digests cover ids (who recorded an entry).
             natural_foreign=True,
-            natural_primary=True,
             exclude=EXCLUDED,
             format="xml",
             output=str(dump),

@@ -86,6 +86,8 @@ def values(dump: str, names: tuple[str, ...]) -> list[tuple]:
 
 
 def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tmp_path, _media):
+    # Ids that do not start at 1, as in any database that has lived: a restore keeps them.
+    User.objects.create(username="gone").delete()
     call_command("load_demo", today=datetime.date(2026, 11, 20), stdout=io.StringIO())
     _evidence_and_an_export()
     archive = tmp_path / "jifen.tar.gz"
@@ -94,7 +96,6 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
     source = manage(
         "dumpdata",
         "--natural-foreign",
-        "--natural-primary",
         "--format",
         "xml",
         *(f"--exclude={label}" for label in backup.EXCLUDED),
@@ -126,7 +127,6 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
         copy = manage(
             "dumpdata",
             "--natural-foreign",
-            "--natural-primary",
             "--format",
             "xml",
             *(f"--exclude={label}" for label in backup.EXCLUDED),

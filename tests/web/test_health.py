@@ -3,8 +3,10 @@
 import datetime
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -14,6 +16,23 @@ from jifen.exchange.tasks import run_job
 pytestmark = pytest.mark.django_db
 
 
+def ready(client):
+    """GET /readyz from a thread of its own. The view is async (django-health-check) and the
+    test client runs it with async_to_sync, which refuses a thread where an event loop runs, as
+    Playwright's does once the browser tests have started; under gunicorn no loop runs. The
+    checks then use connections of their own: the tests commit (transactional_db), so that no
+    transaction of the test's holds a lock they wait for."""
+
+    def get():
+        try:
+            return client.get("/readyz?format=json")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(get).result()
+
+
 def test_liveness_answers_without_touching_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
@@ -21,8 +40,8 @@ def test_liveness_answers_without_touching_the_database(client, django_assert_nu
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
-def test_readiness_checks_database_cache_storage_and_queue(client, _media):
-    response = client.get("/readyz?format=json")
+def test_readiness_checks_database_cache_storage_and_queue(transactional_db, client, _media):
+    response = ready(client)
 
     assert response.status_code == 200, response.content
     assert set(response.json().values()) == {"OK"}
@@ -34,12 +53,14 @@ def test_readiness_checks_database_cache_storage_and_queue(client, _media):
     ]
 
 
-def test_readiness_fails_when_the_media_storage_cannot_be_written(client, settings, tmp_path):
+def test_readiness_fails_when_the_media_storage_cannot_be_written(
+    transactional_db, client, settings, tmp_path
+):
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
     settings.MEDIA_ROOT = blocked
 
-    response = client.get("/readyz?format=json")
+    response = ready(client)
 
     assert response.status_code == 500
     assert [name for name, state in response.json().items() if state != "OK"] == [
@@ -48,13 +69,12 @@ def test_readiness_fails_when_the_media_storage_cannot_be_written(client, settin
 
 
 def test_readiness_fails_when_no_worker_picks_up_the_queue(transactional_db, client, settings):
-    # Committed: the checks run in threads of their own, on connections of their own.
     settings.JIFEN_QUEUE_MAX_WAIT_MINUTES = 10
     run_job.enqueue("a job id")
-    assert client.get("/readyz?format=json").status_code == 200  # waiting, not for long
+    assert ready(client).status_code == 200  # waiting, not for long
     DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=11))
 
-    response = client.get("/readyz?format=json")
+    response = ready(client)
 
     assert response.status_code == 500
     problem = response.json()["QueueDepth(max_wait=datetime.timedelta(seconds=600))"]

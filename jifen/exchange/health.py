@@ -16,13 +16,17 @@ class QueueDepth(HealthCheck):
 
     max_wait: datetime.timedelta = datetime.timedelta(minutes=10)
 
-    def run(self):
+    async def run(self):
+        # Async, so that its queries run on the request's own connection (Django runs the async
+        # ORM there), not on one left open in an executor thread.
         now = timezone.now()
         waiting = DBTaskResult.objects.ready()
-        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        oldest = (
+            await waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).afirst()
+        )
         if oldest is not None and now - oldest > self.max_wait:
             minutes = int((now - oldest).total_seconds() // 60)
             raise ServiceUnavailable(
-                f"{waiting.count()} tasks queued, the oldest for {minutes} minutes: "
+                f"{await waiting.acount()} tasks queued, the oldest for {minutes} minutes: "
                 "is a worker (manage.py run_worker) running?"
             )

@@ -6,10 +6,15 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: setup run worker test lint format messages bench clean
 
+# Directory sign-in (the ldap extra) builds python-ldap against Debian's OpenLDAP headers; where
+# they cannot be installed, everything else is, and the LDAP tests say why they are skipped.
 $(STAMP): pyproject.toml
+	scripts/system-deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,ldap,s3]' || { \
+	  echo "setup: directory sign-in not installed (needs libldap-dev libsasl2-dev)" >&2; \
+	  $(PY) -m pip install --quiet -e '.[dev,s3]'; }
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -23,9 +28,11 @@ setup: $(STAMP) jifen/static/vendor/.stamp
 	scripts/system-deps.sh
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
-# The background worker runs beside the development server; Ctrl-C stops both (a job it was
+# The background worker runs beside the development server; Ctrl-C stops both. The address
+# (HOST=host:port, default 127.0.0.1:8000) is checked first, before anything is migrated (a job it was
 # running is run again when its lease runs out, by the next worker).
 run: setup
+	@$(PY) scripts/check_port.py $(HOST)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py run_worker --no-reload & worker=$$!; \

@@ -15,7 +15,6 @@ DATABASE_URL is set):
 import argparse
 import os
 import sys
-import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -35,6 +34,7 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.archive import bulk_chains  # noqa: E402
+from bench.database import throwaway_database  # noqa: E402
 from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
@@ -207,14 +207,8 @@ def main():
     args = parser.parse_args()
     if args.members < 4 * args.writes:
         parser.error("--members must be at least four times --writes")
-    if connection.vendor == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="jifen-bench-")
-        connection.settings_dict["TEST"]["NAME"] = f"{tmp}/bench.sqlite3"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         run(args.members, args.per_month, args.writes)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.archive import bulk_chains, entry  # noqa: E402
+from bench.database import throwaway_database  # noqa: E402
 from bench.roster import bulk_members  # noqa: E402
 
 YEAR = 2025
@@ -165,14 +165,8 @@ def run(members: int, per_month: int, rounds: int) -> tuple[float, float]:
 
 
 def _in_test_database(members: int, per_month: int, rounds: int) -> tuple[float, float]:
-    if connection.vendor == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="jifen-bench-")
-        connection.settings_dict["TEST"]["NAME"] = f"{tmp}/bench.sqlite3"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         return run(members, per_month, rounds)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def main():

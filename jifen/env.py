@@ -65,3 +65,29 @@ def ledger_key_file(var_dir: Path) -> Path:
 
 def new_ledger_key() -> str:
     return secrets.token_urlsafe(32)
+
+
+def file_storage() -> dict:
+    """The storage of evidence and export files (STORAGES["default"]): the file system under
+    MEDIA_ROOT, or with JIFEN_STORAGE=s3 a bucket of S3-compatible object storage (django-storages)
+    named by JIFEN_S3_BUCKET, at JIFEN_S3_ENDPOINT_URL (empty: AWS), with JIFEN_S3_ACCESS_KEY,
+    JIFEN_S3_SECRET_KEY and JIFEN_S3_REGION. Files are private: no public ACL, and a file's
+    address is never handed out (the views read and check access)."""
+    kind = os.environ.get("JIFEN_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ValueError(f"JIFEN_STORAGE is 'filesystem' or 's3', not {kind!r}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["JIFEN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("JIFEN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("JIFEN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("JIFEN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("JIFEN_S3_REGION") or None,
+            "location": os.environ.get("JIFEN_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }

@@ -5,7 +5,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jifen.env import envbool, envint, envlist, ledger_keys, secret_key
+from jifen.env import envbool, envint, envlist, file_storage, ledger_keys, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIFEN_VAR_DIR", BASE_DIR / "var"))
@@ -14,6 +14,9 @@ SECRET_KEY = secret_key(VAR_DIR)
 # Keys of the points archive's keyed chain (jifen/ledger/keys.py), current first; kept outside
 # the database like the secret key and shared by every app server.
 JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR)
+# Every key kept outside the database, by name: a function that returns the fingerprints of the
+# keys this server holds. `manage.py backup` records them and `restore` checks them.
+JIFEN_KEY_FINGERPRINTS = {"ledger": "jifen.ledger.keys.fingerprints"}
 DEBUG = envbool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
     "jifen.audit",
     "jifen.notifications",
     "jifen.orgs",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jifen.web.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -108,6 +113,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in with the university's directory over LDAP (jifen/web/directory.py, the `ldap` extra):
+# on when JIFEN_LDAP_URI is set, tried after the lockout check and before local accounts, which
+# keep working. The entry's JIFEN_LDAP_LINK_ATTRIBUTE holds the staff number or the ID number
+# (JIFEN_LDAP_LINK) that links it to its roster member.
+JIFEN_LDAP_URI = os.environ.get("JIFEN_LDAP_URI", "")
+JIFEN_LDAP_BIND_DN = os.environ.get("JIFEN_LDAP_BIND_DN", "")
+JIFEN_LDAP_BIND_PASSWORD = os.environ.get("JIFEN_LDAP_BIND_PASSWORD", "")
+JIFEN_LDAP_START_TLS = envbool("JIFEN_LDAP_START_TLS", True)
+JIFEN_LDAP_USER_BASE = os.environ.get("JIFEN_LDAP_USER_BASE", "")
+JIFEN_LDAP_USER_FILTER = os.environ.get("JIFEN_LDAP_USER_FILTER", "(uid=%(user)s)")
+JIFEN_LDAP_LINK = os.environ.get("JIFEN_LDAP_LINK", "staff_number")
+JIFEN_LDAP_LINK_ATTRIBUTE = os.environ.get("JIFEN_LDAP_LINK_ATTRIBUTE", "employeeNumber")
+JIFEN_LDAP_TIMEOUT = envint("JIFEN_LDAP_TIMEOUT", 5)
+if JIFEN_LDAP_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "jifen.web.directory.DirectoryBackend")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -136,6 +156,9 @@ JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
 # X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
 # any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
 JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
+if JIFEN_TRUSTED_PROXIES:
+    # Our proxy sets X-Forwarded-Proto itself (deploy/nginx.conf), so it can be believed.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -164,16 +187,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "jifen" / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# Deadlines (declaration windows, notice and appeal periods) and every time shown are in this
+# zone; JIFEN_TIME_ZONE changes it (an IANA name such as Asia/Urumqi).
+TIME_ZONE = os.environ.get("JIFEN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "jifen" / "static"]
-# Uploaded evidence goes to shared storage (a mount common to all app servers in production).
+# Evidence and export files go through Django's storage API: the media directory by default (a
+# mount common to all app servers and workers in production), or S3-compatible object storage
+# with JIFEN_STORAGE=s3 (django-storages, the `s3` extra). Either way they are handed out only by
+# the views that check who may read them, never by their own address.
 MEDIA_ROOT = Path(os.environ.get("JIFEN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+STORAGES = {
+    "default": file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Uploads (evidence files, spreadsheets) larger than this are refused before they are read; a
 # reverse proxy in front must allow at least as much.
 JIFEN_MAX_UPLOAD_MB = envint("JIFEN_MAX_UPLOAD_MB", 10)
@@ -203,12 +235,35 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jifen@localhos
 JIFEN_REMINDER_DAYS_BEFORE = envint("JIFEN_REMINDER_DAYS_BEFORE", 3)
 JIFEN_REMINDER_TIME = os.environ.get("JIFEN_REMINDER_TIME", "08:00")
 
+# Warnings and errors as plain text; one JSON line per request (jifen/web/logs.py) on standard
+# error, for the journal or a log collector. JIFEN_REQUEST_LOG=0 turns the request lines off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "message"],
+            "rename_fields": {"levelname": "level", "message": "event"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "jifen.request": {
+            "handlers": ["json"],
+            "level": "INFO" if envbool("JIFEN_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        }
+    },
 }
+# The readiness check (/readyz) fails when a background task has waited this long for a worker.
+JIFEN_QUEUE_MAX_WAIT_MINUTES = envint("JIFEN_QUEUE_MAX_WAIT_MINUTES", 10)
 
 # The REST API (jifen/api). Apps authenticate with tokens, the browser with its session (CSRF
 # checked). Throttle counters live in the database cache so that every app server counts the

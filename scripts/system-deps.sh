@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages jifen needs beside Python: a CJK font and HarfBuzz's subsetter for PDFs
 # (without libharfbuzz-subset0 WeasyPrint falls back to fontTools and a Chinese page takes
-# seconds), gettext for translations, chromium for the browser tests, and ApacheBench
-# (apache2-utils) for bench/pages.py.
+# seconds), gettext for translations, chromium for the browser tests, ApacheBench
+# (apache2-utils) for bench/pages.py, and the OpenLDAP and SASL headers that python-ldap
+# (directory sign-in) is built against.
 # Installs what is missing when it can (root or sudo); otherwise says what is missing.
 set -uo pipefail
 wanted=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext chromium
-  apache2-utils)
+  apache2-utils libldap-dev libsasl2-dev)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -49,6 +49,13 @@ def transactional_db(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence and export files go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; the tests create many users and check no password strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

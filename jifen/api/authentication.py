@@ -83,4 +83,6 @@ class LoginAuthentication(authentication.BasicAuthentication):
                 ) from None
             if getattr(request, "signin_throttled", False):
                 raise SignInThrottled(wait=signin.retry_after(request)) from None
+            if message := signin.refusal(request):
+                raise exceptions.AuthenticationFailed(message, code="not_on_roster") from None
             raise

@@ -43,7 +43,8 @@ class Job(models.Model):
 
     The worker running it holds a lease (`lease_until`), renewed with every progress report; a
     job whose lease ran out lost its worker and is retried once, then failed. The file is kept
-    in the database until `expires_at`. `params` holds ids and plain values, never instances."""
+    in the file storage (STORAGES["default"]: the media directory, or object storage) until
+    `expires_at`. `params` holds ids and plain values, never instances."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(
@@ -59,7 +60,7 @@ class Job(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
-    content = models.BinaryField(null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=200, blank=True)
     # An import's outcome: counts and every refused row's (row, column, problem).
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

@@ -6,6 +6,8 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -340,8 +342,12 @@ def _finish(job: Job, state: str, *, rendered=None, report=None, error: str = ""
     job.done_rows = job.total_rows
     fields = ["state", "error", "lease_until", "expires_at", "done_rows"]
     if rendered is not None:
-        job.content, job.content_type, job.filename = rendered
-        fields += ["content", "content_type", "filename"]
+        content, job.content_type, job.filename = rendered
+        # Stored under a name of its own; the user's file name is given at download.
+        job.file.save(
+            f"{job.pk}.{job.filename.rsplit('.', 1)[-1]}", ContentFile(content), save=False
+        )
+        fields += ["file", "content_type", "filename"]
     if report is not None:
         job.report = report
         fields.append("report")
@@ -353,7 +359,7 @@ def jobs_recover() -> int:
     """Jobs whose lease ran out (their worker was killed or hangs) are queued again for any
     worker, or failed with a message once they have had their retry; how many were."""
     expired = Job.objects.filter(state=JobState.RUNNING, lease_until__lt=timezone.now())
-    return sum(_recover(job) for job in expired.defer("content"))
+    return sum(_recover(job) for job in expired)
 
 
 @transaction.atomic
@@ -392,7 +398,10 @@ def _abandon_task(task_id: str) -> None:
 def purge_expired() -> int:
     """Drop job files past their time and uploads never confirmed within it."""
     now = timezone.now()
-    jobs, _ = Job.objects.filter(expires_at__lt=now).delete()
+    expired = Job.objects.filter(expires_at__lt=now)
+    files = [name for name in expired.values_list("file", flat=True) if name]
+    jobs, _ = expired.delete()
+    transaction.on_commit(lambda: delete_files(files))
     cutoff = now - datetime.timedelta(hours=conf.keep_hours())
     stale = Upload.objects.filter(created_at__lt=cutoff).exclude(jobs__state__in=ACTIVE)
     uploads, _ = stale.delete()
@@ -406,6 +415,11 @@ def worker_beat(name: str) -> None:
 
 def worker_stopped(name: str) -> None:
     Worker.objects.filter(name=name).delete()
+
+
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def housekeeping() -> None:

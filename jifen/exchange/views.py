@@ -74,7 +74,7 @@ def index(request):
             "may_import_roster": _admin_branches(request.user).exists(),
             "jobs": Job.objects.filter(created_by=request.user)
             .select_related("upload")
-            .defer("content", "report", "upload__content")[:10],
+            .defer("report", "upload__content")[:10],
         },
     )
 
@@ -290,7 +290,7 @@ _SHOWN_PROBLEMS = 1000
 
 
 def _job(request, job_id):
-    jobs = Job.objects.select_related("upload").defer("content", "upload__content")
+    jobs = Job.objects.select_related("upload").defer("upload__content")
     return get_object_or_404(jobs, pk=job_id, created_by=request.user)
 
 
@@ -324,5 +324,8 @@ def _import_outcome(job: Job) -> dict:
 
 @login_required
 def job_download(request, job_id):
+    """The job's file, to the user who asked for it, read from the file storage (which may be
+    object storage: the file is never handed out by its own address, so this check holds)."""
     job = get_object_or_404(Job, pk=job_id, created_by=request.user, state=JobState.DONE)
-    return _file(bytes(job.content), job.content_type, job.filename)
+    with job.file.open("rb") as handle:
+        return _file(handle.read(), job.content_type, job.filename)

@@ -37,3 +37,9 @@ def _by_id(keys: tuple[str, ...]) -> dict[str, bytes]:
 def by_id(identifier: str) -> bytes | None:
     """The key with this id, or None when this server does not hold it."""
     return _by_id(tuple(_keys())).get(identifier)
+
+
+def fingerprints() -> list[str]:
+    """The ids of every key this server holds, current first: what a backup records so that a
+    restore can tell whether it holds the keys the archive was signed with."""
+    return [key_id(key) for key in _keys()]

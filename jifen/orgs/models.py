@@ -61,6 +61,9 @@ class Member(models.Model):
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
+    # The university's staff or student number (工号/学号): what a directory sign-in is linked
+    # by when JIFEN_LDAP_LINK is "staff_number" (jifen.orgs.selectors.member_for_directory).
+    staff_number = models.CharField(_("staff or student number"), max_length=32, blank=True)
     education = models.CharField(_("education"), max_length=30, blank=True)
     join_date = models.DateField(_("date joined the party"))
     party_status = models.CharField(
@@ -107,6 +110,13 @@ class Member(models.Model):
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["branch_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_number"],
+                condition=~models.Q(staff_number=""),
+                name="orgs_member_unique_staff_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

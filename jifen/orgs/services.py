@@ -36,6 +36,7 @@ MEMBER_FIELDS = (
     "ethnicity",
     "birth_date",
     "id_number",
+    "staff_number",
     "education",
     "join_date",
     "party_status",
@@ -91,7 +92,12 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     (member_bulk_create does it for a whole batch in one query)."""
     errors = {}
     try:
-        member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
+        member.full_clean(
+            exclude=["user", "branch", "group"],
+            validate_unique=validate_unique,
+            # Checking the staff number's partial unique index takes a query per member.
+            validate_constraints=validate_unique,
+        )
     except ValidationError as error:
         errors = error.message_dict
     for field, message in member_date_errors(
@@ -366,3 +372,31 @@ def member_account_create(*, actor, member: Member, username: str, password: str
     user.save()
     log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
     return member_link_user(actor=actor, member=member, user=user)
+
+
+@transaction.atomic
+def directory_account(*, member: Member, username: str):
+    """The account a directory sign-in uses for a roster member: the member's own, whatever its
+    name, so that the roles held with it stay; else a new one named as the directory entry, with
+    no local password. The member is locked first, so that two first sign-ins at once make one
+    account. A local account of that name that is not the member's is never taken over."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.user_id is not None:
+        return member.user
+    users = get_user_model()
+    if users.objects.filter(username__iexact=username).exists():
+        raise DomainError(
+            _(
+                "An account named %s already exists and is not linked to your entry in the"
+                " roster; ask the organisation administrator to link it."
+            )
+            % username,
+            code="account_taken",
+        )
+    user = users(username=username)
+    user.set_unusable_password()
+    user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    log_action("orgs.account.from_directory", actor=user, obj=member, organisation=member.branch)
+    return user

@@ -38,6 +38,17 @@ def client_ip(request) -> str | None:
         return remote
 
 
+def refuse(request, message: str) -> None:
+    """Keep why a sign-in with a correct password was refused (a directory user not on the
+    roster), for the page or the API to say instead of "wrong password"."""
+    if request is not None:
+        request.signin_refusal = message
+
+
+def refusal(request) -> str | None:
+    return getattr(request, "signin_refusal", None)
+
+
 def retry_after(request) -> int:
     """Seconds until the failures counted now have aged out (the axes cool-off)."""
     return int(get_cool_off(request).total_seconds())

@@ -46,11 +46,6 @@ def _no_throttling(monkeypatch):
         monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, None)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def today(monkeypatch):
     """Pin the date that the domain functions see (declaration windows, notice periods)."""

@@ -1,6 +1,8 @@
 """Who reaches the exchange pages (GET). Objects named in the URL are loaded through the user's
 visibility, so an outsider gets 404; the roster import names no object and answers 403."""
 
+from django.core.files.base import ContentFile
+
 from jifen.exchange.enums import JobState, UploadKind
 from jifen.exchange.models import Job, Upload
 from tests.access import Case
@@ -35,7 +37,7 @@ def _job(world):
         export="roster",
         params={"branch": world.branch.pk, "format": "csv"},
         state=JobState.DONE,
-        content=b"name\n",
+        file=ContentFile(b"name\n", name="roster.csv"),
         content_type="text/csv",
         filename="roster.csv",
         created_by=world.admin,

@@ -81,10 +81,10 @@ def test_a_large_export_runs_in_the_worker(client, world):
     page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in page and reverse("exchange:job_download", args=[job.pk]) in page
     download = client.get(reverse("exchange:job_download", args=[job.pk]))
-    names = [row[0] for row in sheets(download.content)["党员名册"][1:]]
+    names = [row[0] for row in sheets(download.getvalue())["党员名册"][1:]]
     assert names == ["张三", "王五"]
     # The admin's own export: personal data in full, as in the request.
-    assert sheets(download.content)["党员名册"][1][4] == world.member.id_number
+    assert sheets(download.getvalue())["党员名册"][1][4] == world.member.id_number
 
 
 def test_the_task_is_enqueued_when_the_transaction_commits(
@@ -106,7 +106,7 @@ def test_the_worker_checks_the_users_rights_again(world, django_capture_on_commi
     assert run_tasks() == 1
     job.refresh_from_db()
     assert job.state == JobState.FAILED and job.error
-    assert job.content is None
+    assert not job.file
 
 
 def test_progress_and_lease_are_written_while_rows_are_rendered(
@@ -218,7 +218,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing(world, django_capture_on_co
     with pytest.raises(services.LeaseLost):
         services._finish(slow, JobState.DONE, rendered=(b"x", "text/csv", "x.csv"))
     job.refresh_from_db()
-    assert job.state == JobState.QUEUED and job.content is None
+    assert job.state == JobState.QUEUED and not job.file
 
 
 def test_expired_files_and_stale_uploads_are_purged(world):

@@ -10,13 +10,6 @@ from tests.factories import d
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """Uploaded evidence goes to a fresh directory per test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def on(monkeypatch):
     """Sets the day the pages and the domain take as today."""

@@ -8,4 +8,7 @@ CASES = [
     # The public pages' language switch: anyone, it only sets the reader's cookie.
     Case("language", expect={}, default=302, kwargs=lambda world: {"code": "en"}),
     Case("favicon", expect={}, default=301),
+    # For load balancers and supervisors: they say nothing about anyone's data.
+    Case("healthz", expect={}),
+    Case("readyz", expect={}),
 ]

@@ -13,7 +13,7 @@ MONTHS = [(0, _("All months")), *((m, str(m)) for m in range(1, 13))]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

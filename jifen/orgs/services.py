@@ -15,7 +15,7 @@ from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
 from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
-from jifen.orgs.validators import member_date_errors
+from jifen.orgs.validators import member_date_errors, normalise_id_number, normalise_phone
 
 # Which kinds may sit under which: the tree 党委 → 党总支 → 党支部 → 党小组 (a 党委 may hold
 # branches directly, as many do).
@@ -77,8 +77,8 @@ def organisation_rename(*, actor, org: Organisation, name: str) -> Organisation:
 
 
 def _new_member(branch: Organisation, **fields) -> Member:
-    """An unsaved member as the services create it: ID numbers are kept upper-case."""
-    fields["id_number"] = fields.get("id_number", "").upper()
+    """An unsaved member as the services create it (its ID number and phone normalised when it
+    is cleaned)."""
     return Member(branch=branch, **fields)
 
 
@@ -87,10 +87,16 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     without `validate_unique` the caller checks the ID number's uniqueness itself
     (member_bulk_create does it for a whole batch in one query)."""
     errors = {}
+    # One spelling of each number: "３30106…" and "330106…" are the same person.
+    member.id_number = normalise_id_number(member.id_number)
+    try:
+        member.phone = normalise_phone(member.phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
     try:
         member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
     except ValidationError as error:
-        errors = error.message_dict
+        errors = error.message_dict | errors
     for field, message in member_date_errors(
         id_number=member.id_number,
         birth_date=member.birth_date,

@@ -43,7 +43,9 @@ _INVISIBLE = (
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
     "\u3164\ufeff\uffa0"
 )
-_SPACES = "\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_SPACES = "\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 _FULL_WIDTH = (
     {0xFF10 + n: ord("0") + n for n in range(10)}
     | {0xFF21 + n: ord("A") + n for n in range(26)}
@@ -52,7 +54,7 @@ _FULL_WIDTH = (
 _NORMALISE = (
     dict.fromkeys(map(ord, _INVISIBLE)) | dict.fromkeys(map(ord, _SPACES), " ") | _FULL_WIDTH
 )
-_RUNS_OF_SPACE = re.compile(r"[^\S\n]+")  # line breaks within a cell stay
+_RUNS_OF_SPACE = re.compile(" {2,}")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK}) (?={_CJK})")
 
@@ -62,8 +64,12 @@ def normalise(text: str) -> str:
     byte-order marks), with full-width digits and Latin letters made ASCII (as NFKC does) and
     every kind of space (全角, non-breaking) made one plain space, trimmed. Chinese punctuation
     stays as typed."""
-    text = text.translate(_NORMALISE).replace("\r\n", "\n").replace("\r", "\n")
-    return _RUNS_OF_SPACE.sub(" ", text).strip()
+    text = text.translate(_NORMALISE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "  " in text:
+        text = _RUNS_OF_SPACE.sub(" ", text)
+    return text.strip()
 
 
 def join_cjk(text: str) -> str:

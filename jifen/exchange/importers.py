@@ -212,8 +212,9 @@ class RosterImporter:
     columns = ROSTER_COLUMNS
     key = "id_number"
 
-    def __init__(self, actor, scheme: Scheme | None = None):
-        self.actor = actor
+    def __init__(self, actor, scheme: Scheme | None = None, *, dry_run: bool = False):
+        """`dry_run`: the preview, rolled back afterwards; new members are only checked."""
+        self.actor, self.dry_run = actor, dry_run
         branches = rules.visible_organisations(actor, [RoleKind.ADMIN]).filter(
             kind=OrgKind.BRANCH, is_active=True
         )
@@ -303,11 +304,12 @@ class RosterImporter:
     def _create(self, rows: list[Row]) -> dict[int, str]:
         # The batch is atomic: when the service refuses some rows nothing is written, so those
         # rows are reported and the call repeated without them.
+        service = (
+            org_services.member_bulk_check if self.dry_run else org_services.member_bulk_create
+        )
         while rows:
             try:
-                org_services.member_bulk_create(
-                    actor=self.actor, rows=[self._member_row(row.values) for row in rows]
-                )
+                service(actor=self.actor, rows=[self._member_row(row.values) for row in rows])
             except RowsRefused as refused:
                 for index, message in refused.errors.items():
                     rows[index].error("", message)
@@ -353,7 +355,8 @@ class ItemImporter:
     columns = ITEM_COLUMNS
     key = "code"
 
-    def __init__(self, actor, scheme: Scheme):
+    def __init__(self, actor, scheme: Scheme, *, dry_run: bool = False):
+        # The preview runs each item through item_save and rolls it back: a catalogue is short.
         self.actor, self.scheme = actor, scheme
         self.existing: dict[str, Item] = {}
 

@@ -128,10 +128,12 @@ def _read(upload: Upload, progress=None) -> _Reading:
     return _Reading(rows, table.notices)
 
 
-def _run(actor, upload: Upload, reading: _Reading, *, keep_valid: bool) -> Report:
+def _run(
+    actor, upload: Upload, reading: _Reading, *, keep_valid: bool, dry_run: bool = False
+) -> Report:
     """Check every row, then apply the clean ones; a row the services refuse is reported with
     its number and (with keep_valid) the others still go in."""
-    importer = IMPORTERS[upload.kind](actor, upload.scheme)
+    importer = IMPORTERS[upload.kind](actor, upload.scheme, dry_run=dry_run)
     report = Report(notices=list(reading.notices))
     for row in reading.rows:
         if notice := importer.skip(row):
@@ -165,11 +167,12 @@ def _check_duplicate(row: Row, importer, first_seen: dict) -> None:
 
 
 def upload_preview(*, actor, upload: Upload) -> Report:
-    """What confirming would do, row by row: the import runs and is then rolled back."""
+    """What confirming would do, row by row: the import runs and is then rolled back (new
+    members are checked by the service as it would create them, without writing them)."""
     reading = _read(upload)
     try:
         with transaction.atomic():
-            raise _DryRun(_run(actor, upload, reading, keep_valid=True))
+            raise _DryRun(_run(actor, upload, reading, keep_valid=True, dry_run=True))
     except _DryRun as dry_run:
         return dry_run.report
 

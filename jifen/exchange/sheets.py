@@ -91,9 +91,17 @@ class Table:
         """Each row parsed cell by cell; rows empty in every column we read are skipped (a
         序号 numbered down the sheet in advance is no member)."""
         for number, raw in self.raw_rows:
-            cells = {index: raw[index] if index < len(raw) else None for index in self.mapping}
-            if any(_present(value) for value in cells.values()):
+            cells = {index: _cell(raw, index) for index in self.mapping}
+            if any(value is not None for value in cells.values()):
                 yield _parse_row(number, cells, self.mapping)
+
+
+def _cell(raw: list, index: int):
+    """The cell as the parsers take it: text normalised, None when empty."""
+    value = raw[index] if index < len(raw) else None
+    if isinstance(value, str):
+        value = normalise(value)
+    return None if value == "" else value
 
 
 def _present(value) -> bool:
@@ -394,16 +402,12 @@ def _parse_row(number: int, cells: dict, mapping: dict[int, Column]) -> Row:
 
 
 def _parse_cell(column: Column, value):
-    if isinstance(value, str):
-        value = normalise(value)
-        if column.free_text and is_formula(value):
-            raise CellError(
-                _(
-                    "Cells may not start with = + - @ (a spreadsheet formula); remove that "
-                    "character."
-                )
-            )
-    if value is None or value == "":
+    """`value` as _cell gives it."""
+    if column.free_text and is_formula(value):
+        raise CellError(
+            _("Cells may not start with = + - @ (a spreadsheet formula); remove that character.")
+        )
+    if value is None:
         if column.required:
             raise CellError(_("This column is required."))
         return column.parse(None)
@@ -566,23 +570,27 @@ def _choice_key(value: str) -> str:
 
 def _lookup_in(pairs: list[tuple]) -> Callable[[object], object]:
     """A parser for one set of (value, lazy label) choices, accepting the label in any language
-    or the value itself. The index is built at its first use, once: a lazy label is translated
-    anew each time it is compared."""
+    or the value itself, spaced and cased as one likes. The index is built at its first use,
+    once: a lazy label is translated anew each time it is compared."""
 
     @functools.cache
     def index() -> dict:
         found = {}
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
-                found.update({_choice_key(str(label)): key for key, label in pairs})
+                for key, label in pairs:
+                    found[str(label)] = found[_choice_key(str(label))] = key
         found.update({_choice_key(key): key for key, _label in pairs if isinstance(key, str)})
         return found
 
     def parse(value) -> object:
         written = text(value)
-        key = index().get(_choice_key(written))
-        if key is not None:
-            return key
+        found = index()
+        # Most cells hold a label as offered: found without normalising it.
+        if written in found:
+            return found[written]
+        if (key := _choice_key(written)) in found:
+            return found[key]
         offered = "、".join(str(label) for _key, label in pairs)
         raise CellError(
             _("“%(value)s” is not one of: %(offered)s.") % {"value": written, "offered": offered}

@@ -131,7 +131,6 @@ class Page:
         self.widths = [round(w * scale, 1) for w in column_widths]
         self.columns = max(len(self.widths), 1)
         self.row = 0
-        self.header_row = None
         for index, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -156,6 +155,9 @@ class Page:
             self.sheet.merged_cells.add(f"A{self.row}:{self.last_column}{self.row}")
 
     def title(self, text: str, caption: str = "") -> None:
+        """Title and caption rows and a blank one; the header follows. The panes are frozen
+        below it now: a write-only sheet writes its view before its first row."""
+        self.sheet.freeze_panes = f"A{self.row + (4 if caption else 3) + 1}"
         self._span(text, "title", height=28)
         if caption:
             self._span(caption, "caption")
@@ -165,9 +167,7 @@ class Page:
     def header(self, labels: list) -> None:
         cells = [self.styles.cell(self.sheet, clean(str(label)), "header") for label in labels]
         self._append(cells, self.row_height)
-        self.header_row = self.row
         self.sheet.print_title_rows = f"{self.row}:{self.row}"
-        self.sheet.freeze_panes = f"A{self.row + 1}"
 
     def rows(self, rows) -> None:
         cell = self.styles.cell

@@ -76,6 +76,34 @@ def test_upload_preview_and_confirm(client, world):
     assert Member.objects.filter(name="王五").exists()
 
 
+def test_the_preview_shows_what_is_left_aside_and_rows_as_the_sheet_numbers_them(client, world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    sheet.append(["第一党支部党员名册"])
+    sheet.append(["序号", *ROSTER_HEADER, "备注"])
+    sheet.append([1, *roster_row("王五", valid_id_number(90001)), "新调入"])
+    sheet.append([2, *roster_row("赵六", valid_id_number(90002), 联系电话="abc")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(world.admin)
+    response = client.post(reverse("exchange:roster_upload"), {"file": _file(buffer.getvalue())})
+    page = client.get(response["Location"]).content.decode()
+    assert "请注意" in page and "表头位于工作表“名册”的第 2 行。" in page
+    assert "以下列不导入，已忽略：序号（A）、备注（N）。" in page
+    assert "<td>3</td><td>新增</td>" in page and "<td>4</td><td>错误</td><td>联系电话</td>" in page
+
+
+def test_the_upload_page_takes_every_kind_of_spreadsheet(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("exchange:roster_upload")).content.decode()
+    assert (
+        'accept=".xlsx,.xls,.ods,.csv"' in page and "表格文件（.xlsx、.xls、.ods 或 .csv）" in page
+    )
+
+
 @override_settings(JIFEN_MAX_UPLOAD_MB=1)
 def test_a_file_over_the_limit_is_refused_in_the_form(client, world):
     client.force_login(world.admin)

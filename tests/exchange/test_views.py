@@ -208,3 +208,11 @@ def test_pages_link_to_the_exports(client, world):
     branch = client.get(reverse("exchange:branch_exports", args=[world.branch.pk])).content.decode()
     assert reverse("exchange:branch_export", args=[world.branch.pk, "notice"]) in branch
     assert reverse("exchange:member_export", args=[world.member.pk, "register"]) in branch
+
+
+def test_the_csv_choice_warns_what_excel_does_to_id_numbers(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("exchange:branch_export", args=[world.branch.pk, "roster"]))
+    html = page.content.decode()
+    assert 'aria-describedby="id_format_helptext"' in html
+    assert "18 位身份证号会被当成数字并丢失最后几位" in html

@@ -162,7 +162,7 @@ def test_an_import_whose_worker_lost_the_lease_is_rolled_back(world):
 def test_a_small_file_is_still_checked_in_the_request(client, world):
     preview = _uploaded(client, world, _rows(3))
     page = client.get(preview).content.decode()
-    assert "<td>2</td><td>新增</td>" in page
+    assert '<td>2</td><td class="text-nowrap">新增</td>' in page
 
 
 def test_a_background_import_shows_what_was_left_aside(

@@ -122,7 +122,9 @@ class Page:
     def __init__(self, sheet, styles: Styles, column_widths: list[float], *, form: bool = False):
         """`form`: a document to sign (登记表, year report), its rows as tall as the PDF's."""
         self.sheet, self.styles = sheet, styles
-        self.row_height = 20 if form else None
+        if form:
+            # One default for the sheet rather than a height on each row.
+            sheet.sheet_format.defaultRowHeight, sheet.sheet_format.customHeight = 20, True
         total = sum(column_widths) or 1
         self.landscape = total > PORTRAIT_UNITS
         page = LANDSCAPE_UNITS if self.landscape else PORTRAIT_UNITS
@@ -166,7 +168,7 @@ class Page:
 
     def header(self, labels: list) -> None:
         cells = [self.styles.cell(self.sheet, clean(str(label)), "header") for label in labels]
-        self._append(cells, self.row_height)
+        self._append(cells)
         self.sheet.print_title_rows = f"{self.row}:{self.row}"
 
     def rows(self, rows) -> None:
@@ -176,8 +178,7 @@ class Page:
                 [
                     cell(self.sheet, clean(value), "cell", number_format(value))
                     for value in _padded(row, self.columns)
-                ],
-                self.row_height,
+                ]
             )
 
     def lines(self, lines: list[str], *, kind: str = "line") -> None:

@@ -3,7 +3,7 @@
 - the 《党员积分登记表》 of a quarter for a 1,000-member branch to Excel, in both layouts
   (target < 2 s);
 - the same register as PDF for a 50-member branch (target < 3 s);
-- a 10,000-row roster import: the checking preview and the import itself (target < 10 s);
+- a 10,000-row roster import: the checking preview and the import itself (target <= 5 s each);
 - a 100,000-row roster import: run in the request, as small files are, against the requests
   that keep the file and queue its import for the worker (target < 1 s each), and the import
   in the worker.
@@ -195,12 +195,12 @@ def main():
         actor=root, kind=UploadKind.ROSTER, filename="名册.xlsx", content=content
     )
     preview = _timed(
-        "roster, 10,000 rows: preview (checked, then rolled back)",
-        10,
+        "roster, 10,000 rows: preview (read and checked, nothing written)",
+        5,
         lambda: services.upload_preview(actor=root, upload=upload),
     )
     report = _timed(
-        "roster, 10,000 rows: import", 10, lambda: services.upload_import(actor=root, upload=upload)
+        "roster, 10,000 rows: import", 5, lambda: services.upload_import(actor=root, upload=upload)
     )
     print(f"{'':<58} {len(preview.bad_rows)} rows with errors, {report.count(CREATED)} created")
     _large_import(root, names)

@@ -6,19 +6,21 @@ request and again in the worker."""
 import abc
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from jifen.activities.selectors import record_book
 from jifen.errors import DomainError, NotPermitted
-from jifen.exchange import conf, rows, selectors
+from jifen.exchange import conf, printing, rows, selectors
 from jifen.exchange.cells import clean, printable
 from jifen.exchange.enums import Format, Layout
 from jifen.orgs import rules
@@ -335,6 +337,23 @@ def render(source: Source, fmt: str, progress: Progress | None = None) -> tuple[
     return content, content_type, f"{source.title()} {stamp}.{fmt}"
 
 
+def ascii_filename(name: str, params: dict, fmt: str) -> str:
+    """The download's plain file name, for programs that cannot read the UTF-8 one: what it is,
+    whose, which period and the day, e.g. register-branch-12-2026-q1-2026-05-02.xlsx."""
+    parts = [name.replace("_", "-")]
+    for scope in ("branch", "member"):
+        if params.get(scope):
+            parts.append(f"{scope}-{params[scope]}")
+    if name != "roster":
+        parts.append(str(params.get("year") or timezone.localdate().year))
+    if params.get("quarter"):
+        parts.append(f"q{params['quarter']}")
+    if params.get("month"):
+        parts.append(f"m{params['month']}")
+    parts.append(timezone.localdate().isoformat())
+    return f"{'-'.join(parts)}.{fmt}"
+
+
 class _Counter:
     def __init__(self, progress: Progress | None):
         self.progress, self.done = progress, 0
@@ -348,26 +367,55 @@ class _Counter:
 
 
 def _xlsx(source: Source, counter: _Counter) -> bytes:
-    # write_only streams rows to disk-backed XML: memory stays flat for long tables. Each
-    # sheet is a temporary file, so TMPDIR on a tmpfs keeps one-sheet-per-member exports fast.
+    """Each sheet printable as its PDF is (jifen.exchange.printing). write_only streams rows to
+    disk-backed XML: memory stays flat for long tables. Each sheet is a temporary file, so
+    TMPDIR on a tmpfs keeps one-sheet-per-member exports fast."""
     book = Workbook(write_only=True)
+    styles = printing.Styles(book)
     used = set()
+    signatures = _signature_lines(source)
+    printed = _("Printed %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    # Nothing under a table that may be imported again (the roster) but what the PDF has.
     for sheet in source.sheets():
-        page = book.create_sheet(_sheet_title(printable(sheet.title), used))
-        if sheet.caption:
-            page.append([clean(sheet.caption)])
-        page.append([clean(h) for h in sheet.header])
-        for row in counter.rows(sheet.rows):
-            page.append([clean(value) for value in row])
-        if sheet.footer:
-            page.append([])
-        for line in sheet.footer:
-            page.append([clean(line)])
+        rows_left = iter(sheet.rows)
+        # The first rows set the column widths, which precede the rows in the file.
+        sample = list(itertools.islice(rows_left, printing.SAMPLE))
+        page = printing.Page(
+            book.create_sheet(_sheet_title(printable(sheet.title), used)),
+            styles,
+            printing.widths(sheet.header, sample),
+            form=source.signatures,
+        )
+        page.title(source.title(), sheet.caption)
+        page.header(sheet.header)
+        page.rows(counter.rows(itertools.chain(sample, rows_left)))
+        if signatures or sheet.footer:
+            page.gap()
+        if signatures:
+            page.pair(*signatures)
+        page.lines(sheet.footer, kind="small")
+        page.finish(printed)
     if not used:
         book.create_sheet(str(source.verbose_name)[:31])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _signature_lines(source: Source) -> tuple[str, str] | None:
+    """The lines a form is signed on, as its PDF has them."""
+    if not source.signatures:
+        return None
+    blank = "_" * 16
+    meeting = source.meeting_date
+    return (
+        _("%(label)s: %(value)s") % {"label": _("Branch secretary (signature)"), "value": blank},
+        _("%(label)s: %(value)s")
+        % {
+            "label": _("Date of the branch meeting"),
+            "value": date_format(meeting) if meeting else blank,
+        },
+    )
 
 
 def _sheet_title(title: str, used: set) -> str:

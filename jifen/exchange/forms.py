@@ -13,7 +13,7 @@ MONTHS = [(0, _("All months")), *((m, str(m)) for m in range(1, 13))]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -58,6 +58,11 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
         self.fields["format"].choices = [(f, Format(f).label) for f in formats]
+        if Format.CSV in formats:
+            self.fields["format"].help_text = _(
+                "Excel opening a CSV file turns 18-digit ID numbers into numbers and loses their "
+                "last digits: to edit the file in Excel, choose Excel (.xlsx)."
+            )
         for name in list(self.fields):
             if name not in self.FIELDS[source_name]:
                 del self.fields[name]

@@ -13,15 +13,21 @@ from jifen.errors import DomainError, RowsRefused
 from jifen.exchange import sheets
 from jifen.exchange.sheets import Column, Row
 from jifen.orgs import rules
+from jifen.orgs import selectors as org_selectors
 from jifen.orgs import services as org_services
 from jifen.orgs.enums import Gender, MemberCategory, OrgKind, PartyStatus, RoleKind
 from jifen.orgs.models import Member, Organisation
-from jifen.orgs.validators import member_date_errors, validate_id_number
+from jifen.orgs.validators import id_number_check_code, member_date_errors, validate_id_number
 from jifen.schemes import services as scheme_services
 from jifen.schemes.enums import Frequency, ItemCategory
 from jifen.schemes.models import Item, Scheme
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# The template's example member (instructions sheet; older templates had it as the first row):
+# a row with this ID number is the example, never a member, whatever else was typed over it.
+_EXAMPLE_FIRST17 = "11010119800101001"
+EXAMPLE_ID_NUMBER = _EXAMPLE_FIRST17 + id_number_check_code(_EXAMPLE_FIRST17)
 
 
 # Headers have a translation context of their own: a header may read differently from the same
@@ -34,7 +40,13 @@ JOIN_LABEL = pgettext_lazy("spreadsheet column", "Date joined the party")
 DATE_LABELS = {"id_number": ID_LABEL, "birth_date": BIRTH_LABEL, "join_date": JOIN_LABEL}
 
 ROSTER_COLUMNS = [
-    Column("name", pgettext_lazy("spreadsheet column", "Name"), sheets.text, required=True),
+    Column(
+        "name",
+        pgettext_lazy("spreadsheet column", "Name"),
+        sheets.name,
+        required=True,
+        aliases=("党员姓名",),
+    ),
     Column(
         "gender",
         pgettext_lazy("spreadsheet column", "Gender"),
@@ -42,11 +54,38 @@ ROSTER_COLUMNS = [
         required=True,
         choices=tuple(Gender.labels),
     ),
-    Column("ethnicity", pgettext_lazy("spreadsheet column", "Ethnicity"), sheets.text),
-    Column("birth_date", BIRTH_LABEL, sheets.date, is_date=True),
-    Column("id_number", ID_LABEL, sheets.id_text, required=True),
-    Column("education", pgettext_lazy("spreadsheet column", "Education"), sheets.text),
-    Column("join_date", JOIN_LABEL, sheets.date, required=True, is_date=True),
+    Column("ethnicity", pgettext_lazy("spreadsheet column", "Ethnicity"), sheets.name),
+    Column(
+        "birth_date",
+        BIRTH_LABEL,
+        sheets.date,
+        is_date=True,
+        aliases=("出生年月日", "出生年月", "出生时间"),
+    ),
+    Column(
+        "id_number",
+        ID_LABEL,
+        sheets.id_text,
+        required=True,
+        aliases=("身份证号码", "公民身份号码", "身份证"),
+        hint=pgettext_lazy(
+            "template hint", "18 characters; the column is formatted as text, keep it so."
+        ),
+    ),
+    Column(
+        "education",
+        pgettext_lazy("spreadsheet column", "Education"),
+        sheets.name,
+        aliases=("文化程度", "最高学历"),
+    ),
+    Column(
+        "join_date",
+        JOIN_LABEL,
+        sheets.date,
+        required=True,
+        is_date=True,
+        aliases=("入党时间", "入党年月日"),
+    ),
     Column(
         "party_status",
         pgettext_lazy("spreadsheet column", "Party status"),
@@ -60,10 +99,26 @@ ROSTER_COLUMNS = [
         sheets.choice(MemberCategory),
         required=True,
         choices=tuple(MemberCategory.labels),
+        aliases=("党员分类",),
     ),
-    Column("branch", BRANCH_LABEL, sheets.text, required=True),
+    Column(
+        "branch",
+        BRANCH_LABEL,
+        sheets.name,
+        required=True,
+        aliases=("所在党支部", "所属支部", "所属党支部", "党支部"),
+        hint=pgettext_lazy("template hint", "The branch's name exactly as in the system."),
+    ),
     Column("party_post", pgettext_lazy("spreadsheet column", "Party post"), sheets.text),
-    Column("phone", pgettext_lazy("spreadsheet column", "Phone"), sheets.text),
+    Column(
+        "phone",
+        pgettext_lazy("spreadsheet column", "Phone"),
+        sheets.phone,
+        aliases=("手机", "手机号", "手机号码", "电话", "电话号码", "联系方式"),
+        hint=pgettext_lazy(
+            "template hint", "A mobile number (13800138000) or a landline with its area code."
+        ),
+    ),
 ]
 
 ITEM_COLUMNS = [
@@ -131,23 +186,52 @@ def _one_by_one(rows: list[Row], apply: Callable[[dict], str]) -> dict[int, str]
     return outcomes
 
 
+def roster_example(branch_name: str) -> dict:
+    """The example member of the roster template, by column key."""
+    return {
+        "name": _("Zhang San"),
+        "gender": str(Gender.MALE.label),
+        "ethnicity": "汉族",
+        "birth_date": "1980-01-01",
+        "id_number": EXAMPLE_ID_NUMBER,
+        "education": _("University"),
+        "join_date": "2005-07-01",
+        "party_status": str(PartyStatus.FULL.label),
+        "category": str(MemberCategory.IN_SERVICE.label),
+        "branch": branch_name,
+        "party_post": "",
+        "phone": "13800138000",
+    }
+
+
 class RosterImporter:
-    """Rows are matched on the ID number: a new number creates a member, a known one is updated
-    where it differs, so re-importing the same file changes nothing."""
+    """Rows are matched on the ID number (jifen.orgs.selectors.members_by_id_number): a new
+    number creates a member, a known one is updated where it differs, so re-importing the same
+    file changes nothing."""
 
     columns = ROSTER_COLUMNS
     key = "id_number"
 
-    def __init__(self, actor, scheme: Scheme | None = None):
-        self.actor = actor
+    def __init__(self, actor, scheme: Scheme | None = None, *, dry_run: bool = False):
+        """`dry_run`: the preview, rolled back afterwards; new members are only checked."""
+        self.actor, self.dry_run = actor, dry_run
         branches = rules.visible_organisations(actor, [RoleKind.ADMIN]).filter(
             kind=OrgKind.BRANCH, is_active=True
         )
+        # Names as a cell is read: a branch typed with a full-width space is still found.
         self.branches = {}
         for branch in branches:
-            self.branches.setdefault(branch.name, []).append(branch)
+            self.branches.setdefault(sheets.name(branch.name), []).append(branch)
         self.existing: dict[str, Member] = {}
         self.today = timezone.localdate()
+
+    def skip(self, row: Row) -> str | None:
+        """Why the row is left out, or None: the template's example is no member."""
+        if row.values.get("id_number") == EXAMPLE_ID_NUMBER:
+            return _(
+                "Row %(number)d is the template's example (%(name)s) and was not imported."
+            ) % {"number": row.number, "name": row.values.get("name", "")}
+        return None
 
     def lock(self, rows: list[Row]) -> None:
         """Lock the branches the file names, in one order so that two imports cannot deadlock;
@@ -163,11 +247,9 @@ class RosterImporter:
         )
 
     def preload(self, rows: list[Row]) -> None:
-        numbers = [r.values.get("id_number") for r in rows if r.values.get("id_number")]
-        self.existing = {
-            m.id_number: m
-            for m in Member.objects.filter(id_number__in=numbers).select_related("branch")
-        }
+        self.existing = org_selectors.members_by_id_number(
+            row.values.get("id_number") for row in rows
+        )
 
     def check(self, row: Row) -> None:
         values = row.values
@@ -175,7 +257,7 @@ class RosterImporter:
             try:
                 validate_id_number(values["id_number"])
             except ValidationError as error:
-                row.error(ID_LABEL, " ".join(error.messages))
+                row.error(ID_LABEL, " ".join([*error.messages, *_rounded(values["id_number"])]))
         self._check_dates(row)
         if "branch" in values:
             self._check_branch(row)
@@ -222,11 +304,12 @@ class RosterImporter:
     def _create(self, rows: list[Row]) -> dict[int, str]:
         # The batch is atomic: when the service refuses some rows nothing is written, so those
         # rows are reported and the call repeated without them.
+        service = (
+            org_services.member_bulk_check if self.dry_run else org_services.member_bulk_create
+        )
         while rows:
             try:
-                org_services.member_bulk_create(
-                    actor=self.actor, rows=[self._member_row(row.values) for row in rows]
-                )
+                service(actor=self.actor, rows=[self._member_row(row.values) for row in rows])
             except RowsRefused as refused:
                 for index, message in refused.errors.items():
                     rows[index].error("", message)
@@ -254,15 +337,31 @@ class RosterImporter:
         return UPDATED
 
 
+def _rounded(number: str) -> list[str]:
+    """A hint when a wrong number looks like one a spreadsheet rounded (15 digits kept)."""
+    if len(number) == 18 and number.isdigit() and number.endswith("000"):
+        return [
+            _(
+                "It ends in 000: a spreadsheet probably stored it as a number and lost its last "
+                "digits. Set the column's format to Text (文本) and type the full number again."
+            )
+        ]
+    return []
+
+
 class ItemImporter:
     """Rows are matched on the item code within the scheme, like the roster on ID numbers."""
 
     columns = ITEM_COLUMNS
     key = "code"
 
-    def __init__(self, actor, scheme: Scheme):
+    def __init__(self, actor, scheme: Scheme, *, dry_run: bool = False):
+        # The preview runs each item through item_save and rolls it back: a catalogue is short.
         self.actor, self.scheme = actor, scheme
         self.existing: dict[str, Item] = {}
+
+    def skip(self, row: Row) -> str | None:
+        return None
 
     def lock(self, rows: list[Row]) -> None:
         """Imports into the same scheme wait for each other, as roster imports do."""

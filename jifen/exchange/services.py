@@ -38,6 +38,9 @@ ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 class Report:
     rows: list[Row] = field(default_factory=list)
     outcomes: dict[int, str] = field(default_factory=dict)
+    # What the reader and the importer left aside, for the user to know (columns not imported,
+    # the template's example row, where the header was found).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[Row]:
@@ -55,6 +58,7 @@ class Report:
             "unchanged": self.count(UNCHANGED),
             "refused": len(self.bad_rows),
             "errors": [[row.number, col, msg] for row in self.bad_rows for col, msg in row.errors],
+            "notices": self.notices,
         }
 
 
@@ -106,22 +110,38 @@ def import_runs_in_background(upload: Upload) -> bool:
     return upload.row_count > conf.import_background_rows()
 
 
-def _read(upload: Upload, progress=None) -> list[Row]:
-    """The upload's rows, parsed cell by cell; outside any transaction, so that a background
-    import's progress is seen while it reads."""
+@dataclass
+class _Reading:
+    rows: list[Row]
+    notices: list[str]
+
+
+def _read(upload: Upload, progress=None) -> _Reading:
+    """The upload's rows, parsed cell by cell, and what the reader left aside; outside any
+    transaction, so that a background import's progress is seen while it reads."""
+    table = sheets.open_table(
+        bytes(upload.content), IMPORTERS[upload.kind].columns, upload.filename
+    )
     rows = []
-    for row in sheets.read_rows(bytes(upload.content), IMPORTERS[upload.kind].columns):
+    for row in table.rows():
         rows.append(row)
         if progress and len(rows) % _PROGRESS_EVERY == 0:
-            progress(row.number - 1)
-    return rows
+            progress(len(rows))
+    return _Reading(rows, table.notices)
 
 
-def _run(actor, upload: Upload, rows: list[Row], *, keep_valid: bool) -> Report:
+def _run(
+    actor, upload: Upload, reading: _Reading, *, keep_valid: bool, dry_run: bool = False
+) -> Report:
     """Check every row, then apply the clean ones; a row the services refuse is reported with
     its number and (with keep_valid) the others still go in."""
-    importer = IMPORTERS[upload.kind](actor, upload.scheme)
-    report = Report(rows=rows)
+    importer = IMPORTERS[upload.kind](actor, upload.scheme, dry_run=dry_run)
+    report = Report(notices=list(reading.notices))
+    for row in reading.rows:
+        if notice := importer.skip(row):
+            report.notices.append(notice)
+        else:
+            report.rows.append(row)
     # Imports into the same branches (or scheme) wait for each other here, before the rows are
     # compared with the database: the same file confirmed twice at once creates its members
     # once, and the second import finds them unchanged.
@@ -149,11 +169,12 @@ def _check_duplicate(row: Row, importer, first_seen: dict) -> None:
 
 
 def upload_preview(*, actor, upload: Upload) -> Report:
-    """What confirming would do, row by row: the import runs and is then rolled back."""
-    rows = _read(upload)
+    """What confirming would do, row by row: the import runs and is then rolled back (new
+    members are checked by the service as it would create them, without writing them)."""
+    reading = _read(upload)
     try:
         with transaction.atomic():
-            raise _DryRun(_run(actor, upload, rows, keep_valid=True))
+            raise _DryRun(_run(actor, upload, reading, keep_valid=True, dry_run=True))
     except _DryRun as dry_run:
         return dry_run.report
 
@@ -162,9 +183,9 @@ def upload_import(*, actor, upload: Upload, keep_valid: bool = False) -> Report:
     """Import the upload: all of it or nothing, unless `keep_valid` asks for the clean rows only.
     Raises ImportRefused (and imports nothing) when rows have errors and keep_valid is false."""
     _pending_upload(actor, upload)
-    rows = _read(upload)
+    reading = _read(upload)
     with transaction.atomic():
-        return _import(actor, upload, rows, keep_valid=keep_valid)
+        return _import(actor, upload, reading, keep_valid=keep_valid)
 
 
 def _pending_upload(actor, upload: Upload, *, lock: bool = False) -> Upload:
@@ -177,10 +198,10 @@ def _pending_upload(actor, upload: Upload, *, lock: bool = False) -> Upload:
     return upload
 
 
-def _import(actor, upload: Upload, rows: list[Row], *, keep_valid: bool) -> Report:
+def _import(actor, upload: Upload, reading: _Reading, *, keep_valid: bool) -> Report:
     """The writing part of an import, inside the caller's transaction."""
     upload = _pending_upload(actor, upload, lock=True)
-    report = _run(actor, upload, rows, keep_valid=keep_valid)
+    report = _run(actor, upload, reading, keep_valid=keep_valid)
     upload.state = UploadState.IMPORTED
     upload.save(update_fields=["state"])
     log_action(
@@ -306,11 +327,11 @@ def _run_import(job: Job) -> None:
     """Rows are read with progress, then imported and the job finished in one transaction: a
     worker that lost its lease on the way rolls its import back."""
     upload = Upload.objects.get(pk=job.upload_id)
-    rows = _read(upload, progress=_heartbeat(job))
+    reading = _read(upload, progress=_heartbeat(job))
     try:
         with transaction.atomic():
             report = _import(
-                job.created_by, upload, rows, keep_valid=job.params.get("keep_valid", False)
+                job.created_by, upload, reading, keep_valid=job.params.get("keep_valid", False)
             )
             _finish(job, JobState.DONE, report=report.summary())
     except ImportRefused as refused:

@@ -16,11 +16,17 @@ from jifen.exchange import exports, selectors, services
 from jifen.exchange.blanks import blank_workbook
 from jifen.exchange.enums import JobKind, JobState, UploadKind, UploadState
 from jifen.exchange.forms import ConfirmForm, ExportForm, UploadForm
-from jifen.exchange.importers import CREATED, ITEM_COLUMNS, ROSTER_COLUMNS, UNCHANGED, UPDATED
+from jifen.exchange.importers import (
+    CREATED,
+    ITEM_COLUMNS,
+    ROSTER_COLUMNS,
+    UNCHANGED,
+    UPDATED,
+    roster_example,
+)
 from jifen.exchange.models import Job, Upload
 from jifen.orgs import rules
 from jifen.orgs.enums import OrgKind, RoleKind
-from jifen.orgs.validators import id_number_check_code
 from jifen.schemes.models import Scheme
 from jifen.web.pagination import paginate
 
@@ -29,15 +35,15 @@ BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report", "reco
 MEMBER_EXPORTS = ("ledger", "register")
 
 
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def _file(content: bytes, content_type: str, filename: str, fallback: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _attachment(filename)
+    response["Content-Disposition"] = _attachment(filename, fallback)
     return response
 
 
-def _attachment(filename: str) -> str:
-    # RFC 6266: a plain fallback name plus the UTF-8 one that carries the Chinese title.
-    fallback = "export." + filename.rsplit(".", 1)[-1]
+def _attachment(filename: str, fallback: str) -> str:
+    # RFC 6266: a plain ASCII name for programs that read no other, plus the UTF-8 one that
+    # carries the Chinese title.
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
@@ -83,21 +89,8 @@ def index(request):
 def roster_template(request):
     _require_roster_admin(request.user)
     branch = _admin_branches(request.user).first()
-    first17 = "11010119800101001"
-    example = {
-        "name": _("Zhang San"),
-        "gender": str(ROSTER_COLUMNS[1].choices[0]),
-        "ethnicity": "汉族",
-        "birth_date": "1980-01-01",
-        "id_number": first17 + id_number_check_code(first17),
-        "education": _("University"),
-        "join_date": "2005-07-01",
-        "party_status": str(ROSTER_COLUMNS[7].choices[0]),
-        "category": str(ROSTER_COLUMNS[8].choices[0]),
-        "branch": branch.name,
-    }
-    content = blank_workbook(_("Roster"), ROSTER_COLUMNS, example)
-    return _file(content, XLSX, _("Roster template") + ".xlsx")
+    content = blank_workbook(_("Roster"), ROSTER_COLUMNS, roster_example(branch.name))
+    return _file(content, XLSX, _("Roster template") + ".xlsx", "roster-template.xlsx")
 
 
 @login_required
@@ -116,7 +109,8 @@ def items_template(request, scheme_id: int):
             "order": item.order,
         }
     content = blank_workbook(_("Scoring items"), ITEM_COLUMNS, example)
-    return _file(content, XLSX, _("Scoring items template") + ".xlsx")
+    fallback = f"scoring-items-template-{scheme.year}-v{scheme.version}.xlsx"
+    return _file(content, XLSX, _("Scoring items template") + ".xlsx", fallback)
 
 
 def _upload(request, kind: str, scheme: Scheme | None):
@@ -282,7 +276,8 @@ def _run_export(request, name: str, params: dict):
     if exports.runs_in_background(source, params["format"]):
         job = services.export_job_create(actor=request.user, export=name, params=params)
         return redirect("exchange:job_detail", job_id=job.pk)
-    return _file(*exports.render(source, params["format"]))
+    fallback = exports.ascii_filename(name, params, params["format"])
+    return _file(*exports.render(source, params["format"]), fallback)
 
 
 # A background import's page lists this many problems at most; the counts cover them all.
@@ -315,6 +310,7 @@ def _import_outcome(job: Job) -> dict:
         "summary": _summary(report) if job.state == JobState.DONE else "",
         "problems": report["errors"][:_SHOWN_PROBLEMS],
         "more_problems": max(len(report["errors"]) - _SHOWN_PROBLEMS, 0),
+        "notices": report.get("notices", []),
         # Refused because of its errors: the same file may go in without the bad rows.
         "may_keep_valid": job.state == JobState.FAILED
         and report["refused"]
@@ -327,5 +323,6 @@ def job_download(request, job_id):
     """The job's file, to the user who asked for it, read from the file storage (which may be
     object storage: the file is never handed out by its own address, so this check holds)."""
     job = get_object_or_404(Job, pk=job_id, created_by=request.user, state=JobState.DONE)
+    fallback = exports.ascii_filename(job.export, job.params, job.filename.rsplit(".", 1)[-1])
     with job.file.open("rb") as handle:
-        return _file(handle.read(), job.content_type, job.filename)
+        return _file(handle.read(), job.content_type, job.filename, fallback)

@@ -16,7 +16,7 @@ from jifen.orgs import rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
 from jifen.orgs.signals import members_changed
-from jifen.orgs.validators import member_date_errors
+from jifen.orgs.validators import member_date_errors, normalise_id_number, normalise_phone
 
 # Which kinds may sit under which: the tree 党委 → 党总支 → 党支部 → 党小组 (a 党委 may hold
 # branches directly, as many do).
@@ -81,8 +81,8 @@ def organisation_rename(*, actor, org: Organisation, name: str) -> Organisation:
 
 
 def _new_member(branch: Organisation, **fields) -> Member:
-    """An unsaved member as the services create it: ID numbers are kept upper-case."""
-    fields["id_number"] = fields.get("id_number", "").upper()
+    """An unsaved member as the services create it (its ID number and phone normalised when it
+    is cleaned)."""
     return Member(branch=branch, **fields)
 
 
@@ -91,6 +91,12 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     without `validate_unique` the caller checks the ID number's uniqueness itself
     (member_bulk_create does it for a whole batch in one query)."""
     errors = {}
+    # One spelling of each number: "３30106…" and "330106…" are the same person.
+    member.id_number = normalise_id_number(member.id_number)
+    try:
+        member.phone = normalise_phone(member.phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
     try:
         member.full_clean(
             exclude=["user", "branch", "group"],
@@ -99,7 +105,7 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
             validate_constraints=validate_unique,
         )
     except ValidationError as error:
-        errors = error.message_dict
+        errors = error.message_dict | errors
     for field, message in member_date_errors(
         id_number=member.id_number,
         birth_date=member.birth_date,
@@ -123,7 +129,10 @@ def _check_branch(branch: Organisation) -> None:
 
 
 def _placement(member: Member, start: datetime.date | None) -> Placement:
-    return Placement(member=member, branch=member.branch, start=start or member.join_date)
+    # By id: the related objects are not needed, and assigning them costs in a large import.
+    return Placement(
+        member_id=member.pk, branch_id=member.branch_id, start=start or member.join_date
+    )
 
 
 def _created_data(member: Member) -> dict:
@@ -157,15 +166,7 @@ def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
 
     Raises NotPermitted or DomainError for a branch, or RowsRefused naming the index of every
     refused row; then nothing is written."""
-    for branch in {row["branch"].pk: row["branch"] for row in rows}.values():
-        _check_branch(branch)
-        _check_admin(actor, branch)
-    members = [_new_member(**{k: v for k, v in row.items() if k != "start"}) for row in rows]
-    errors = _invalid_members(members)
-    for index, message in _repeated_id_numbers(members).items():
-        errors.setdefault(index, message)
-    if errors:
-        raise RowsRefused(dict(sorted(errors.items())))
+    members = _checked_members(actor, rows)
     try:
         # In a savepoint, so that a refused insert leaves the caller's transaction usable.
         with transaction.atomic():
@@ -185,6 +186,25 @@ def member_bulk_create(*, actor, rows: list[dict]) -> list[Member]:
         actor=actor,
         events=[(member, member.branch, _created_data(member)) for member in members],
     )
+    return members
+
+
+def member_bulk_check(*, actor, rows: list[dict]) -> None:
+    """What member_bulk_create would refuse, raised as it would raise it, writing nothing: the
+    import's preview, which need not write ten thousand rows to roll them back."""
+    _checked_members(actor, rows)
+
+
+def _checked_members(actor, rows: list[dict]) -> list[Member]:
+    for branch in {row["branch"].pk: row["branch"] for row in rows}.values():
+        _check_branch(branch)
+        _check_admin(actor, branch)
+    members = [_new_member(**{k: v for k, v in row.items() if k != "start"}) for row in rows]
+    errors = _invalid_members(members)
+    for index, message in _repeated_id_numbers(members).items():
+        errors.setdefault(index, message)
+    if errors:
+        raise RowsRefused(dict(sorted(errors.items())))
     return members
 
 

@@ -52,12 +52,18 @@ def roster_row(name="王五", id_number=None, branch="第一党支部", **overri
     return [row[h] for h in ROSTER_HEADER if h in row]
 
 
-def xlsx(header, rows) -> bytes:
+def xlsx(header, rows, *, text: bool = False) -> bytes:
+    """A workbook with the header in row 1. openpyxl writes a string starting with "=" as a
+    formula; `text` keeps every string a text cell, as a cell formatted as text holds it."""
     book = Workbook()
     sheet = book.active
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+        if text:
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -128,3 +134,14 @@ def run_tasks() -> int:
         worker.run_task(task)
         ran += 1
     return ran
+
+
+def table(rows: list[tuple]) -> list[tuple]:
+    """An exported sheet below its title and caption: the header row first, then the rows and
+    the lines under the table."""
+    blank = next(i for i, row in enumerate(rows) if all(value is None for value in row))
+    return rows[blank + 1 :]
+
+
+def tables(content: bytes) -> dict[str, list[tuple]]:
+    return {title: table(rows) for title, rows in sheets(content).items()}

@@ -17,7 +17,7 @@ from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
 from tests.cycle.conftest import FILING_DAY, Cycle, build_year, compute, finalise_all
-from tests.exchange.helpers import compute_year, confirm_quarter, give, pdf_text, sheets
+from tests.exchange.helpers import compute_year, confirm_quarter, give, pdf_text, sheets, tables
 from tests.factories import MemberFactory
 
 
@@ -32,7 +32,7 @@ def test_roster_shows_personal_data_to_admins_only(world):
     world.member.save(update_fields=["phone"])
     full, filename = _export("roster", world.admin, branch=world.branch.pk)
     masked, _ = _export("roster", world.secretary, branch=world.branch.pk)
-    full_row, masked_row = sheets(full)["党员名册"][1], sheets(masked)["党员名册"][1]
+    full_row, masked_row = tables(full)["党员名册"][1], tables(masked)["党员名册"][1]
     assert full_row[0] == "张三" and full_row[4] == world.member.id_number
     assert full_row[11] == "13812345678"
     assert masked_row[4] == world.member.id_number_masked and "*" in masked_row[4]
@@ -46,18 +46,18 @@ def test_an_admins_roster_export_imports_again_unchanged(world):
     from jifen.exchange.importers import UNCHANGED
 
     content, _ = _export("roster", world.admin, branch=world.branch.pk)
-    assert sheets(content)["党员名册"][0][:3] == ("姓名", "性别", "民族")
+    assert tables(content)["党员名册"][0][:3] == ("姓名", "性别", "民族")
     upload = services.upload_create(
         actor=world.admin, kind=UploadKind.ROSTER, filename="名册.xlsx", content=content
     )
-    assert services.upload_import(actor=world.admin, upload=upload).outcomes == {2: UNCHANGED}
+    assert services.upload_import(actor=world.admin, upload=upload).outcomes == {4: UNCHANGED}
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised(world):
     world.member.party_post = '=HYPERLINK("http://x")'
     world.member.save(update_fields=["party_post"])
     workbook, _ = _export("roster", world.admin, branch=world.branch.pk)
-    assert sheets(workbook)["党员名册"][1][10] == '\'=HYPERLINK("http://x")'
+    assert tables(workbook)["党员名册"][1][10] == '\'=HYPERLINK("http://x")'
     text, _ = _export("roster", world.admin, Format.CSV, branch=world.branch.pk)
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[1][10].startswith("'=")
@@ -70,7 +70,7 @@ def test_ledger_of_a_branch_filtered_by_month_and_category(world):
     content, _ = _export(
         "ledger", world.secretary, branch=world.branch.pk, month=2, category="deduction"
     )
-    rows = sheets(content)["积分档案"]
+    rows = tables(content)["积分档案"]
     assert rows[0][:6] == ("党员", "月份", "编号", "积分项目", "类别", "分值")
     assert [(r[0], r[1], r[2], r[5]) for r in rows[1:]] == [("张三", 2, "D01", -2)]
 
@@ -107,14 +107,18 @@ def confirmed(world):
 
 def test_register_one_sheet_per_member(world, confirmed):
     content, _ = _export("register", world.secretary, branch=world.branch.pk, quarter=1)
-    book = sheets(content)
-    assert list(book) == ["张三", "王五"]
+    assert list(sheets(content)) == ["张三", "王五"]
+    title = sheets(content)["张三"][:2]
+    assert title == [
+        ("党员积分登记表（第一党支部，2026年第1季度）", None, None),
+        ("张三 · 第一党支部 · 2026年第1季度", None, None),
+    ]
+    book = tables(content)
     zhang = book["张三"]
-    assert zhang[0] == ("张三 · 第一党支部 · 2026年第1季度", None, None)
-    assert zhang[1] == ("期间", "得分", "排名")
-    assert zhang[2] == ("1月", 65, None)
-    assert zhang[5] == ("第1季度", pytest.approx(61.7), 1)
-    assert book["王五"][3] == ("2月", 58, None)
+    assert zhang[0] == ("期间", "得分", "排名")
+    assert zhang[1] == ("1月", 65, None)
+    assert zhang[4] == ("第1季度", pytest.approx(61.7), 1)
+    assert book["王五"][2] == ("2月", 58, None)
     anchor = Quarter.objects.get(number=1).anchor
     assert zhang[-1] == (f"存证码（第1季度）：{anchor.code}", None, None)
 
@@ -123,7 +127,7 @@ def test_register_one_table_for_the_branch(world, confirmed):
     content, _ = _export(
         "register", world.secretary, branch=world.branch.pk, quarter=1, layout=Layout.BRANCH_TABLE
     )
-    table = sheets(content)["第一党支部"]
+    table = tables(content)["第一党支部"]
     assert table[0] == ("姓名", "1月", "2月", "3月", "得分", "排名", "备注")
     assert table[1][:6] == ("张三", 65, 60, 60, pytest.approx(61.7), 1)
     assert table[2][0] == "王五" and table[2][5] == 2
@@ -143,7 +147,7 @@ def test_register_is_read_from_what_the_meeting_confirmed(world, confirmed):
         reason="异议成立",
     )
     content, _ = _export("register", world.secretary, member=world.member.pk, quarter=1)
-    assert sheets(content)["张三"][2] == ("1月", 65, None)
+    assert tables(content)["张三"][1] == ("1月", 65, None)
 
 
 def test_register_of_an_unconfirmed_quarter_is_refused(world):
@@ -197,11 +201,11 @@ def test_year_report_in_excel_and_pdf(world, confirmed):
     result = compute_year(world)
     grades = {g.member.name: g for g in MemberGrade.objects.filter(year_result=result)}
     content, _ = _export("year_report", world.reviewer, branch=world.branch.pk)
-    rows = sheets(content)["第一党支部"]
-    assert rows[0][0] == str(result.get_state_display())
-    header = rows[1]
+    assert sheets(content)["第一党支部"][1][0] == str(result.get_state_display())
+    rows = tables(content)["第一党支部"]
+    header = rows[0]
     assert header[:4] == ("排名", "姓名", "年度得分", "建议等次")
-    by_name = {row[1]: row for row in rows[2:]}
+    by_name = {row[1]: row for row in rows[1:3]}
     zhang = by_name["张三"]
     assert zhang[0] == grades["张三"].rank and zhang[2] == pytest.approx(
         float(grades["张三"].score)
@@ -241,7 +245,7 @@ def test_control_characters_of_an_approved_declaration_are_dropped(client, world
     response = client.post(url, {"year": YEAR, "month": 3, "format": fmt})
     assert response.status_code == 200
     if fmt == Format.XLSX:
-        reason = sheets(response.content)["积分档案"][1][7]
+        reason = tables(response.content)["积分档案"][1][7]
     else:
         reason = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1][7]
     assert reason == "参加社区[31m志愿服务\n=第二行"
@@ -258,7 +262,7 @@ def test_the_year_register_prints_each_quarters_anchor_and_the_filings(world):
         "register", world.secretary, branch=world.branch.pk, quarter=0, layout=Layout.BRANCH_TABLE
     )
 
-    footer = [row[0] for row in sheets(content)["第一党支部"][-5:]]
+    footer = [row[0] for row in tables(content)["第一党支部"][-5:]]
     codes = [q.anchor.code for q in Quarter.objects.order_by("number")]
     assert footer == [
         *(f"存证码（第{n}季度）：{code}" for n, code in enumerate(codes, start=1)),

@@ -162,4 +162,21 @@ def test_an_import_whose_worker_lost_the_lease_is_rolled_back(world):
 def test_a_small_file_is_still_checked_in_the_request(client, world):
     preview = _uploaded(client, world, _rows(3))
     page = client.get(preview).content.decode()
-    assert "<td>2</td><td>新增</td>" in page
+    assert '<td>2</td><td class="text-nowrap">新增</td>' in page
+
+
+def test_a_background_import_shows_what_was_left_aside(
+    client, world, django_capture_on_commit_callbacks
+):
+    header = ["序号", *ROSTER_HEADER]
+    client.force_login(world.admin)
+    content = SimpleUploadedFile(
+        "名册.xlsx", xlsx(header, [[n, *row] for n, row in enumerate(_rows(3), start=1)])
+    )
+    preview = client.post(reverse("exchange:roster_upload"), {"file": content})["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.post(preview, {})["Location"]
+    run_tasks()
+    page = client.get(job_page).content.decode()
+    assert "新增 3 条" in page and "请注意" in page
+    assert "以下列不导入，已忽略：序号（A）。" in page

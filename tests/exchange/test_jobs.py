@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from jifen.exchange import services
 from jifen.exchange.enums import JobState
 from jifen.exchange.models import Job, Upload
-from tests.exchange.helpers import run_tasks, sheets
+from tests.exchange.helpers import run_tasks, tables
 from tests.factories import MemberFactory
 
 
@@ -81,10 +81,13 @@ def test_a_large_export_runs_in_the_worker(client, world):
     page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in page and reverse("exchange:job_download", args=[job.pk]) in page
     download = client.get(reverse("exchange:job_download", args=[job.pk]))
-    names = [row[0] for row in sheets(download.getvalue())["党员名册"][1:]]
+    names = [row[0] for row in tables(download.content)["党员名册"][1:]]
     assert names == ["张三", "王五"]
     # The admin's own export: personal data in full, as in the request.
-    assert sheets(download.getvalue())["党员名册"][1][4] == world.member.id_number
+    assert tables(download.content)["党员名册"][1][4] == world.member.id_number
+    # A plain name for programs that read no other, with what, whose and when.
+    disposition = download["Content-Disposition"]
+    assert f'filename="roster-branch-{world.branch.pk}-{timezone.localdate()}.xlsx"' in disposition
 
 
 def test_the_task_is_enqueued_when_the_transaction_commits(

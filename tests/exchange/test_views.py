@@ -2,17 +2,19 @@
 every page that takes a POST (GET refusals are in tests/exchange/access.py)."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jifen.exchange.enums import UploadKind
 from jifen.exchange.models import Job, Upload
 from jifen.orgs.models import Member
-from tests.exchange.helpers import ROSTER_HEADER, roster_row, sheets, xlsx
+from tests.exchange.helpers import ROSTER_HEADER, roster_row, tables, xlsx
 from tests.factories import MemberFactory, valid_id_number
 
 
@@ -20,29 +22,36 @@ def _file(content, name="名册.xlsx"):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def test_roster_template_has_chinese_headers_an_example_and_drop_downs(client, world):
+def test_roster_template_has_chinese_headers_drop_downs_and_its_example_apart(client, world):
     client.force_login(world.admin)
     response = client.get(reverse("exchange:roster_template"))
-    assert response["Content-Disposition"].startswith("attachment;")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True, max_row=2))
-    assert list(rows[0]) == ROSTER_HEADER
-    assert rows[1][0] == "张三" and rows[1][9] == "第一党支部"
-    rules = {
-        str(v.sqref).split(":")[0]: (v.type, v.formula1)
-        for v in sheet.data_validations.dataValidation
-    }
-    assert rules["B2"] == ("list", '"男,女"')
-    assert rules["D2"][0] == "date" and rules["G2"][0] == "date"
-    assert rules["I2"] == ("list", '"在职,离退休,学生,流动党员"')
+    assert response["Content-Disposition"].startswith('attachment; filename="roster-template.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    sheet, instructions = book.worksheets
+    # The sheet to fill in holds its header and nothing else: no example can become a member.
+    filled = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    assert filled == [tuple(ROSTER_HEADER)]
+    examples = {row[0]: row[3] for row in instructions.iter_rows(min_row=5, values_only=True)}
+    assert examples["姓名"] == "张三" and examples["所在支部"] == "第一党支部"
+    rules = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    assert (rules["B2"].type, rules["B2"].formula1) == ("list", '"男,女"')
+    assert rules["D2"].type == "date" and rules["G2"].type == "date"
+    assert (rules["I2"].type, rules["I2"].formula1) == ("list", '"在职,离退休,学生,流动党员"')
+    assert (rules["E2"].type, rules["E2"].formula1) == ("textLength", "18")
+    # Checks that block a wrong entry, and say in Chinese what is expected.
+    assert all(rule.showErrorMessage and rule.errorStyle == "stop" for rule in rules.values())
+    assert rules["B2"].error == "请从以下选项中选择：男、女。"
+    assert rules["D2"].error == "请填写日期，如 2020-07-01 或 2020/7/1。"
+    assert rules["E2"].error == "身份证号为 18 位：17 位数字，最后一位是数字或 X。"
+    assert sheet["E2"].number_format == "@" and sheet["L2"].number_format == "@"
 
 
-def test_the_template_imports_as_it_is(client, world):
+def test_the_template_imports_as_it_is_with_nothing_to_import(client, world):
     client.force_login(world.admin)
     template = client.get(reverse("exchange:roster_template")).content
     response = client.post(reverse("exchange:roster_upload"), {"file": _file(template)})
-    preview = client.get(response["Location"])
-    assert "新增" in preview.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "共读取 0 行" in page and "新增" not in page
 
 
 def test_upload_preview_and_confirm(client, world):
@@ -54,8 +63,10 @@ def test_upload_preview_and_confirm(client, world):
     upload = Upload.objects.get()
     assert response["Location"] == reverse("exchange:upload_preview", args=[upload.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "<td>3</td><td>错误</td><td>身份证号</td>" in page
-    assert "<td>2</td><td>新增</td>" in page
+    assert (
+        '<td>3</td><td class="text-nowrap">错误</td><td class="text-nowrap">身份证号</td>' in page
+    )
+    assert '<td>2</td><td class="text-nowrap">新增</td>' in page
     assert not Member.objects.filter(name="王五").exists()
 
     refused = client.post(response["Location"], {})
@@ -65,6 +76,37 @@ def test_upload_preview_and_confirm(client, world):
     done = client.post(response["Location"], {"keep_valid": "on"}, follow=True)
     assert "新增 1 条" in done.content.decode()
     assert Member.objects.filter(name="王五").exists()
+
+
+def test_the_preview_shows_what_is_left_aside_and_rows_as_the_sheet_numbers_them(client, world):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    sheet.append(["第一党支部党员名册"])
+    sheet.append(["序号", *ROSTER_HEADER, "备注"])
+    sheet.append([1, *roster_row("王五", valid_id_number(90001)), "新调入"])
+    sheet.append([2, *roster_row("赵六", valid_id_number(90002), 联系电话="abc")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(world.admin)
+    response = client.post(reverse("exchange:roster_upload"), {"file": _file(buffer.getvalue())})
+    page = client.get(response["Location"]).content.decode()
+    assert "请注意" in page and "表头位于工作表“名册”的第 2 行。" in page
+    assert "以下列不导入，已忽略：序号（A）、备注（N）。" in page
+    assert '<td>3</td><td class="text-nowrap">新增</td>' in page
+    assert (
+        '<td>4</td><td class="text-nowrap">错误</td><td class="text-nowrap">联系电话</td>' in page
+    )
+
+
+def test_the_upload_page_takes_every_kind_of_spreadsheet(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("exchange:roster_upload")).content.decode()
+    assert (
+        'accept=".xlsx,.xls,.ods,.csv"' in page and "表格文件（.xlsx、.xls、.ods 或 .csv）" in page
+    )
 
 
 @override_settings(JIFEN_MAX_UPLOAD_MB=1)
@@ -84,7 +126,7 @@ def test_a_broken_file_is_shown_as_such(client, world):
         {"file": _file(b"not a workbook", "old.xlsx")},
         follow=True,
     )
-    assert "这不是 Excel 工作簿" in response.content.decode()
+    assert "无法识别的表格文件" in response.content.decode()
 
 
 def test_outsiders_cannot_upload_or_confirm(client, world):
@@ -135,8 +177,11 @@ def test_a_small_export_downloads_at_once(client, world):
     assert client.get(url).status_code == 200
     response = client.post(url, {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
-    assert sheets(response.content)["党员名册"][1][0] == "张三"
+    disposition = response["Content-Disposition"]
+    stamp = timezone.localdate().isoformat()
+    assert f'filename="roster-branch-{world.branch.pk}-{stamp}.xlsx"' in disposition
+    assert f"filename*=UTF-8''{quote('第一党支部党员名册')}%20{stamp}.xlsx" in disposition
+    assert tables(response.content)["党员名册"][1][0] == "张三"
 
 
 def test_an_export_refused_by_the_domain_shows_why(client, world):
@@ -186,3 +231,11 @@ def test_a_member_exports_their_own_archive_and_nobody_elses(client, world):
     roster = reverse("exchange:branch_export", args=[world.branch.pk, "roster"])
     assert client.post(roster, {"format": "xlsx"}).status_code == 404
     assert client.get(reverse("exchange:branch_exports", args=[world.branch.pk])).status_code == 404
+
+
+def test_the_csv_choice_warns_what_excel_does_to_id_numbers(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("exchange:branch_export", args=[world.branch.pk, "roster"]))
+    html = page.content.decode()
+    assert 'aria-describedby="id_format_helptext"' in html
+    assert "18 位身份证号会被当成数字并丢失最后几位" in html

@@ -56,6 +56,31 @@ def test_implausible_dates_keep_a_member_out(world, fields, field_name):
     assert str(error.value.message).startswith(field_name)
 
 
+def test_one_spelling_of_each_id_number_and_phone_is_stored(world):
+    full_width = "".join(chr(ord(d) + 0xFEE0) for d in NEW_MEMBER["id_number"])
+    member = services.member_create(
+        actor=world.admin,
+        branch=world.branch,
+        **{**NEW_MEMBER, "id_number": full_width, "phone": "+86 139 0013 9000"},
+    )
+    member.refresh_from_db()
+    assert (member.id_number, member.phone) == (NEW_MEMBER["id_number"], "13900139000")
+    # The same person again, typed in ASCII: the same number, refused as a duplicate.
+    with pytest.raises(DomainError, match="身份证号"):
+        services.member_create(actor=world.admin, branch=world.branch, **NEW_MEMBER)
+
+
+@pytest.mark.parametrize("phone", ["abc", "12345"])
+def test_an_implausible_phone_keeps_a_member_out(world, phone):
+    with pytest.raises(DomainError) as error:
+        services.member_create(
+            actor=world.admin, branch=world.branch, **{**NEW_MEMBER, "phone": phone}
+        )
+    assert str(error.value.message).startswith(f"电话: “{phone}”不是电话号码")
+    with pytest.raises(DomainError, match="不是电话号码"):
+        services.member_update(actor=world.admin, member=world.member, phone=phone)
+
+
 def test_an_edit_is_checked_by_the_same_rule(world):
     with pytest.raises(DomainError, match="十八"):
         services.member_update(

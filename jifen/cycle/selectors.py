@@ -441,21 +441,18 @@ def _quarter_todo(work: _Branch, quarter: Quarter, meeting, notice, today) -> To
     return None
 
 
-def _unused_meetings(branch: Organisation, since: int) -> list[tuple[datetime.date, Activity]]:
-    """General meetings held (begun) since January of `since` that have confirmed no quarter
-    yet, by their day, earliest first."""
+def _planned_meetings(branch: Organisation, years) -> dict[tuple[int, int], Activity]:
+    """The general meetings planned to confirm each quarter of these years and held after it
+    ended, by (year, quarter): the earliest of each."""
     meetings = general_meetings(branch).filter(
-        confirms_quarter__isnull=True,
-        starts_at__gte=timezone.make_aware(datetime.datetime(since, 1, 1)),
-        starts_at__lte=timezone.now(),
+        confirms_year__in=years, confirms_quarter__isnull=False
     )
-    return [(timezone.localdate(m.starts_at), m) for m in meetings.order_by("starts_at")]
-
-
-def _meeting_after(meetings, quarter: Quarter) -> Activity | None:
-    """The first of these meetings held after the quarter ended: the one that can confirm it."""
-    end = quarter_end(quarter.year, quarter.number)
-    return next((meeting for day, meeting in meetings if day > end), None)
+    found = {}
+    for meeting in meetings.order_by("-starts_at"):
+        day = timezone.localdate(meeting.starts_at)
+        if day > quarter_end(meeting.confirms_year, meeting.confirms_quarter):
+            found[meeting.confirms_year, meeting.confirms_quarter] = meeting
+    return found
 
 
 def _quarter_todos(work: _Branch, today: datetime.date) -> list[Todo]:
@@ -470,10 +467,10 @@ def _quarter_todos(work: _Branch, today: datetime.date) -> list[Todo]:
         for year in years
         for n in range(1, 5)
     ]
-    meetings = _unused_meetings(work.branch, years[0])
+    meetings = _planned_meetings(work.branch, years)
     notices = _latest_notices([q for q in quarters if q.pk])
     todos = [
-        _quarter_todo(work, q, _meeting_after(meetings, q), notices.get(q.pk), today)
+        _quarter_todo(work, q, meetings.get((q.year, q.number)), notices.get(q.pk), today)
         for q in quarters
     ]
     return [todo for todo in todos if todo] + _year_todos(work.branch, saved, years)

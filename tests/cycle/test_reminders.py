@@ -14,6 +14,7 @@ from jifen.errors import NotPermitted
 from jifen.notifications.models import Notification
 from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read
+from tests.activities.helpers import at
 from tests.conftest import YEAR, YEAR_END
 from tests.cycle.conftest import compute, finalise_all
 from tests.factories import MemberFactory, d
@@ -120,23 +121,15 @@ def test_the_secretary_is_told_each_step_of_a_quarter(world, cycle):
 
     assert q1(april) == ["第一党支部: 2026 Q1 is ready for the general meeting."]
     assert not any("Q1" in t for t in _texts(world.committee_member, april))
-    cycle.meeting(datetime.date(YEAR, 4, 8))
+    meeting = cycle.meeting(datetime.date(YEAR, 4, 8))
     assert q1(april) == ["第一党支部: confirm 2026 Q1 with the general meeting of 2026-04-08."]
     services.quarter_confirm(
         actor=world.secretary,
         branch=world.branch,
         year=YEAR,
         quarter=1,
-        meeting=services.meeting_record(
-            actor=world.secretary,
-            branch=world.branch,
-            held_on=datetime.date(YEAR, 4, 9),
-            kind="general_meeting",
-            attendee_ids=[world.member.pk],
-            year=YEAR,
-            quarter=1,
-            today=april,
-        ),
+        meeting=meeting,
+        now=at(datetime.date(YEAR, 4, 8), 12),
     )
     assert q1(april) == ["第一党支部: post the public notice of 2026 Q1."]
     notice = services.notice_publish(

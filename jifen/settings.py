@@ -5,15 +5,32 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jifen.env import envbool, envint, envlist, ledger_keys, secret_key
+from jifen.env import (
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    ledger_keys,
+    personal_data_keys,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIFEN_VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = secret_key(VAR_DIR)
 # Keys of the points archive's keyed chain (jifen/ledger/keys.py), current first; kept outside
-# the database like the secret key and shared by every app server.
-JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR)
+# the database like the secret key and shared by every app server. JIFEN_LEDGER_DIGEST is the
+# keyed digest of keys made from now on (at installation, by rotate_ledger_key): HMAC-SHA-256,
+# or HMAC-SM3 (国密); each key carries its digest, so older entries verify under theirs.
+JIFEN_LEDGER_DIGEST = envchoice("JIFEN_LEDGER_DIGEST", "hmac-sha256", ("hmac-sha256", "hmac-sm3"))
+JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR, JIFEN_LEDGER_DIGEST)
+# Keys that encrypt the roster's ID numbers, phones and birth dates (jifen/orgs/encryption.py),
+# current first: AES-256-GCM, or SM4-GCM (国密) for keys made while the cipher says so.
+JIFEN_PERSONAL_DATA_CIPHER = envchoice(
+    "JIFEN_PERSONAL_DATA_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm")
+)
+JIFEN_PERSONAL_DATA_KEYS = personal_data_keys(VAR_DIR, JIFEN_PERSONAL_DATA_CIPHER)
 DEBUG = envbool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])

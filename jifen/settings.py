@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The client's address, for every audit record of the request (jifen/audit/clients.py).
+    "jifen.audit.clients.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -145,11 +147,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "jifen.web.signin.SignInHandler"
-AXES_CLIENT_IP_CALLABLE = "jifen.web.signin.client_ip"
+AXES_CLIENT_IP_CALLABLE = "jifen.audit.clients.client_ip"
 JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
 # The client's address is REMOTE_ADDR. Behind N reverse proxies of our own that append to
 # X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
-# any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
+# any client can write it. The API's throttles read the same setting (NUM_PROXIES below), and
+# every audit event and access record keeps the address so computed.
 JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -170,6 +173,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The audit log and the access records are kept this many days (at least 180, which the
+# database enforces too); `manage.py purge_audit_log`, run daily, removes what is older.
+JIFEN_AUDIT_RETENTION_DAYS = envint("JIFEN_AUDIT_RETENTION_DAYS", 180)
 
 # Sessions live in the database so that any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

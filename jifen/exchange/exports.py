@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from jifen.audit import selectors as audit_selectors
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import conf, rows, selectors
 from jifen.exchange.cells import clean, printable
 from jifen.exchange.enums import Format, Layout
 from jifen.orgs import rules
+from jifen.orgs.enums import RoleKind
 from jifen.orgs.models import Member, Organisation
 
 _PROGRESS_EVERY = 200
@@ -252,9 +254,58 @@ class YearReportSource(Source):
         )
 
 
+class _EvidenceSource(Source):
+    """The audit log or the access records of the organisations the user administers (a
+    superuser: all), filtered as on the admin's page."""
+
+    filter_class = None
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        organisations = rules.visible_organisations(actor, [RoleKind.ADMIN])
+        if not actor.is_superuser and not organisations.exists():
+            raise NotPermitted()
+        try:
+            wanted = self.filter_class.from_params(params)
+        except ValueError as error:
+            raise DomainError(_("The filter is not valid; correct it on the page.")) from error
+        self.records = self.select(organisations, wanted, everything=actor.is_superuser)
+
+    def size(self) -> int:
+        return self.records.count()
+
+
+class AuditLogSource(_EvidenceSource):
+    name = "audit"
+    verbose_name = gettext_lazy("Audit log")
+    filter_class = audit_selectors.EventFilter
+    select = staticmethod(audit_selectors.events)
+
+    def sheets(self):
+        yield Sheet(str(self.verbose_name), rows.audit_header(), rows.audit_rows(self.records))
+
+
+class AccessRecordSource(_EvidenceSource):
+    name = "access_records"
+    verbose_name = gettext_lazy("Access records")
+    filter_class = audit_selectors.AccessFilter
+    select = staticmethod(audit_selectors.accesses)
+
+    def sheets(self):
+        yield Sheet(str(self.verbose_name), rows.access_header(), rows.access_rows(self.records))
+
+
 SOURCES = {
     source.name: source
-    for source in (RosterSource, LedgerSource, RegisterSource, NoticeSource, YearReportSource)
+    for source in (
+        RosterSource,
+        LedgerSource,
+        RegisterSource,
+        NoticeSource,
+        YearReportSource,
+        AuditLogSource,
+        AccessRecordSource,
+    )
 }
 
 

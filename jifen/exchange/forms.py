@@ -51,6 +51,8 @@ class ExportForm(forms.Form):
         "register": ("year", "quarter", "layout", "format"),
         "notice": ("year", "quarter"),
         "year_report": ("year", "format"),
+        "audit": ("format",),
+        "access_records": ("format",),
     }
 
     def __init__(self, *args, source_name: str, formats, **kwargs):

@@ -1,5 +1,6 @@
 """The headers and rows of each export, as plain values; the renderers turn them into files."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.exchange.importers import ROSTER_COLUMNS
@@ -161,3 +162,59 @@ def _admonition(admonition) -> str:
         "on": admonition.talked_on.isoformat(),
         "by": admonition.deadline.isoformat(),
     }
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def audit_header() -> list[str]:
+    return [
+        _("When"),
+        _("Who"),
+        _("Action"),
+        _("Organisation"),
+        _("Object"),
+        _("Details"),
+        _("Address"),
+    ]
+
+
+def audit_rows(events):
+    for e in events.iterator(chunk_size=1000):
+        yield [
+            _local(e.at),
+            e.actor_name,
+            e.action,
+            e.organisation.name if e.organisation else "",
+            f"{e.object_type}#{e.object_id}" if e.object_type else "",
+            e.data_text,
+            e.client_address or "",
+        ]
+
+
+def access_header() -> list[str]:
+    return [
+        _("When"),
+        _("Seen by"),
+        _("Whose"),
+        _("Branch"),
+        _("What"),
+        _("Where"),
+        _("Page or file"),
+        _("Address"),
+    ]
+
+
+def access_rows(records):
+    for r in records.iterator(chunk_size=1000):
+        yield [
+            _local(r.at),
+            r.viewer_name,
+            r.member_name,
+            r.organisation.name if r.organisation else "",
+            r.field_labels,
+            r.get_channel_display(),
+            r.place,
+            r.client_address or "",
+        ]

@@ -28,4 +28,6 @@ urlpatterns = [
         name="commendation_level_edit",
     ),
     path("grade-levels/<int:pk>/", views.grade_level_edit, name="grade_level_edit"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("access-records/", views.access_records, name="access_records"),
 ]

@@ -2,6 +2,7 @@
 change is shown with the service's message and nothing is changed."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jifen.audit import selectors as audit_selectors
 from jifen.errors import DomainError
 from jifen.orgadmin import forms, selectors
 from jifen.orgs import services as org_services
 from jifen.schemes import services as scheme_services
 
 ROSTER_PAGE_SIZE = 50
+EVIDENCE_PAGE_SIZE = 50
 
 
 def admin_required(view):
@@ -401,3 +404,32 @@ def grade_level_edit(request, pk):
         return redirect("orgadmin:scheme", pk=level.scheme_id)
     back = reverse("orgadmin:scheme", args=[level.scheme_id])
     return _form_page(request, form, _("Grade %s") % level.name, back)
+
+
+# The audit log and the access records (evidence for 等保 and the PIPL)
+
+
+def _evidence(request, form_class, select, template):
+    """A filtered, paginated list of evidence in the organisations the user administers (a
+    superuser: everything), with the filter kept for the export link."""
+    organisations = selectors.administered_organisations(request.user)
+    filters = form_class(request.GET or None, organisations=organisations)
+    wanted = filters.wanted()
+    records = select(organisations, wanted, everything=request.user.is_superuser)
+    page = Paginator(records, EVIDENCE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page, "export_query": urlencode(wanted.params())}
+    return render(request, template, context)
+
+
+@admin_required
+def audit_log(request):
+    return _evidence(
+        request, forms.AuditFilterForm, audit_selectors.events, "orgadmin/audit_log.html"
+    )
+
+
+@admin_required
+def access_records(request):
+    return _evidence(
+        request, forms.AccessFilterForm, audit_selectors.accesses, "orgadmin/access_records.html"
+    )

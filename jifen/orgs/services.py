@@ -7,15 +7,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jifen.audit.services import BULK_BATCH, log_action, log_actions_bulk
 from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
-from jifen.orgs import rules
+from jifen.orgs import encryption, rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
-from jifen.orgs.validators import member_date_errors
+from jifen.orgs.selectors import member_by_id_number, members_by_id_number
+from jifen.orgs.validators import member_date_errors, normalise_id_number
 
 # Which kinds may sit under which: the tree 党委 → 党总支 → 党支部 → 党小组 (a 党委 may hold
 # branches directly, as many do).
@@ -77,8 +80,8 @@ def organisation_rename(*, actor, org: Organisation, name: str) -> Organisation:
 
 
 def _new_member(branch: Organisation, **fields) -> Member:
-    """An unsaved member as the services create it: ID numbers are kept upper-case."""
-    fields["id_number"] = fields.get("id_number", "").upper()
+    """An unsaved member as the services create it: ID numbers are kept normalised."""
+    fields["id_number"] = normalise_id_number(fields.get("id_number", ""))
     return Member(branch=branch, **fields)
 
 
@@ -88,9 +91,15 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     (member_bulk_create does it for a whole batch in one query)."""
     errors = {}
     try:
-        member.full_clean(exclude=["user", "branch", "group"], validate_unique=validate_unique)
+        # The ID number is unique through its blind index, computed when the row is written;
+        # its uniqueness is checked through the index below, not by Django's unique check.
+        member.full_clean(
+            exclude=["user", "branch", "group", "id_number_index"], validate_unique=False
+        )
     except ValidationError as error:
         errors = error.message_dict
+    if validate_unique and "id_number" not in errors and _taken(member):
+        errors["id_number"] = [_("This ID number is already in the roster.")]
     for field, message in member_date_errors(
         id_number=member.id_number,
         birth_date=member.birth_date,
@@ -106,6 +115,25 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
             for field, errs in errors.items()
         ]
         raise DomainError("; ".join(messages), code="invalid_member")
+
+
+def _taken(member: Member) -> bool:
+    holder = member_by_id_number(member.id_number)
+    return holder is not None and holder.pk != member.pk
+
+
+def _save_member(member: Member, **kwargs) -> None:
+    """Save, turning a number that another transaction made taken after the check into the
+    same refusal (the blind index's unique constraint holds)."""
+    try:
+        with transaction.atomic():
+            member.save(**kwargs)
+    except IntegrityError as error:
+        if not _taken(member):
+            raise
+        raise DomainError(
+            _("This ID number is already in the roster."), code="invalid_member"
+        ) from error
 
 
 def _check_branch(branch: Organisation) -> None:
@@ -131,7 +159,7 @@ def member_create(
     _check_admin(actor, branch)
     member = _new_member(branch, **fields)
     _clean_member(member)
-    member.save()
+    _save_member(member)
     _placement(member, start).save(force_insert=True)
     log_action(
         "orgs.member.created", actor=actor, obj=member, organisation=branch, **_created_data(member)
@@ -190,8 +218,7 @@ def _invalid_members(members: list[Member]) -> dict[int, str]:
 def _repeated_id_numbers(members: list[Member]) -> dict[int, str]:
     """ID numbers already in the roster (one query for the whole batch) or given twice in it;
     the message masks the number, as everywhere it is shown."""
-    numbers = {member.id_number for member in members}
-    taken = set(Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    taken = set(members_by_id_number(member.id_number for member in members))
     errors, seen = {}, set()
     for index, member in enumerate(members):
         if member.id_number in taken:
@@ -211,11 +238,13 @@ def member_update(*, actor, member: Member, **fields) -> Member:
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    if "id_number" in fields:
+        fields["id_number"] = normalise_id_number(fields["id_number"])
     changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
     for key, value in changed.items():
         setattr(member, key, value)
     _clean_member(member)
-    member.save(update_fields=list(changed) or None)
+    _save_member(member, update_fields=list(changed) or None)
     # ID numbers and phones are personal data: the audit log names the field, not the value.
     log_action(
         "orgs.member.updated",
@@ -336,3 +365,45 @@ def member_account_create(*, actor, member: Member, username: str, password: str
     user.save()
     log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
     return member_link_user(actor=actor, member=member, user=user)
+
+
+# Members encrypted again per transaction: each batch is locked, rewritten and committed.
+REENCRYPT_BATCH = 500
+_PERSONAL = ("id_number", "phone", "birth_date")
+
+
+def personal_data_reencrypt() -> tuple[int, int]:
+    """Encrypt every member's personal data again under the current key, with the blind index
+    under it (after rotate_personal_data_key). Batch by batch, each in a transaction that locks
+    its members first, so that a concurrent change of a member is neither lost nor undone.
+    Returns the members rewritten and the values still found under another key afterwards."""
+    ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REENCRYPT_BATCH):
+        _reencrypt(ids[start : start + REENCRYPT_BATCH])
+    return len(ids), _values_under_other_keys()
+
+
+@transaction.atomic
+def _reencrypt(ids: list[int]) -> None:
+    members = list(Member.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    for member in members:
+        member.id_number_index = encryption.blind_index(normalise_id_number(member.id_number))
+    Member.objects.bulk_update(members, [*_PERSONAL, "id_number_index"])
+    log_action(
+        "orgs.personal_data.reencrypted",
+        actor=None,
+        obj=None,
+        members=len(members),
+        key=encryption.current().id,
+    )
+
+
+def _values_under_other_keys() -> int:
+    current = encryption.current().id
+    stored = Member.objects.annotate(**{f"raw_{f}": Cast(f, TextField()) for f in _PERSONAL})
+    return sum(
+        1
+        for row in stored.values_list(*(f"raw_{f}" for f in _PERSONAL))
+        for value in row
+        if value and encryption.key_of(value) != current
+    )

@@ -1,5 +1,6 @@
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,6 +14,12 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 PARTY_FOUNDED = datetime.date(1921, 7, 1)
 JOINING_AGE = 18
+
+
+def normalise_id_number(value: str) -> str:
+    """An ID number as it is stored, compared and indexed: full-width characters as ASCII
+    (NFKC), spaces dropped, x as X."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def id_number_check_code(first17: str) -> str:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages jifen needs beside Python: a CJK font and HarfBuzz's subsetter for PDFs
 # (without libharfbuzz-subset0 WeasyPrint falls back to fontTools and a Chinese page takes
-# seconds), gettext for translations, and chromium for the browser tests.
+# seconds), gettext for translations, chromium for the browser tests, and pg_dump
+# (postgresql-client) for the test that scans a PostgreSQL dump for personal data in clear.
 # Installs what is missing when it can (root or sudo); otherwise says what is missing.
 set -uo pipefail
-wanted=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext chromium)
+wanted=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext chromium
+  postgresql-client)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -92,6 +92,7 @@ class Channel(models.TextChoices):
 
 # The full values whose display is recorded, by field name.
 RECORDED_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
+FULL_VALUES = tuple(RECORDED_FIELDS)
 
 
 class AccessRecord(Evidence):

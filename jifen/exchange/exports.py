@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from jifen.audit import selectors as audit_selectors
+from jifen.audit.models import FULL_VALUES, Channel
+from jifen.audit.services import record_access
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import conf, rows, selectors
 from jifen.exchange.cells import clean, printable
@@ -97,10 +99,18 @@ class RosterSource(Source):
         return selectors.roster_members(self.branch).count()
 
     def sheets(self):
+        members = selectors.roster_members(self.branch)
+        if self.unmasked:
+            # Who saw what: each member whose full ID number and phone this file holds.
+            record_access(
+                viewer=self.actor,
+                members=members.only("id", "name", "branch"),
+                fields=FULL_VALUES,
+                channel=Channel.EXPORT,
+                place=self.title(),
+            )
         yield Sheet(
-            str(self.verbose_name),
-            rows.roster_header(),
-            rows.roster_rows(selectors.roster_members(self.branch), self.unmasked),
+            str(self.verbose_name), rows.roster_header(), rows.roster_rows(members, self.unmasked)
         )
 
 

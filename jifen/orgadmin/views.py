@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jifen.audit import selectors as audit_selectors
+from jifen.audit.models import FULL_VALUES, Channel
+from jifen.audit.services import record_access
 from jifen.errors import DomainError
 from jifen.orgadmin import forms, selectors
 from jifen.orgs import services as org_services
@@ -191,6 +193,14 @@ def member_edit(request, pk):
     )
     if updated:
         return redirect("orgadmin:member_edit", pk=member.pk)
+    # The form shows the full ID number and phone: who saw them is recorded.
+    record_access(
+        viewer=request.user,
+        members=[member],
+        fields=FULL_VALUES,
+        channel=Channel.PAGE,
+        place=request.path,
+    )
     return render(request, "orgadmin/member_edit.html", {"member": member, "form": form})
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jifen.audit",
+    "jifen.accounts",
     "jifen.orgs",
     "jifen.schemes",
     "jifen.ledger",
@@ -74,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then a password that must be changed first.
+    "jifen.web.sessions.SessionTimeoutMiddleware",
+    "jifen.web.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -96,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jifen.insight.context_processors.notifications",
                 "jifen.orgadmin.context_processors.administration",
+                "jifen.web.sessions.timeout_context",
             ],
         },
     },
@@ -129,10 +134,30 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password rules (等保 2.0 身份鉴别): length, kinds of character, not like the user name, not a
+# common password, not one of the last JIFEN_PASSWORD_HISTORY; a password older than
+# JIFEN_PASSWORD_MAX_AGE_DAYS (0: never) or set by an administrator for one sign-in must be
+# changed at the next sign-in (jifen/accounts, jifen/web/passwords.py).
+JIFEN_PASSWORD_MIN_LENGTH = envint("JIFEN_PASSWORD_MIN_LENGTH", 10)
+JIFEN_PASSWORD_MIN_CLASSES = envint("JIFEN_PASSWORD_MIN_CLASSES", 3)
+JIFEN_PASSWORD_HISTORY = envint("JIFEN_PASSWORD_HISTORY", 5)
+JIFEN_PASSWORD_MAX_AGE_DAYS = envint("JIFEN_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "jifen.accounts.validators.UsernameValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": JIFEN_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "jifen.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": JIFEN_PASSWORD_MIN_CLASSES},
+    },
+    {
+        "NAME": "jifen.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"keep": JIFEN_PASSWORD_HISTORY},
+    },
     # Not a rule: its hook revokes the user's API tokens whenever a password is set.
     {"NAME": "jifen.api.passwords.RevokeApiTokens"},
 ]
@@ -178,8 +203,16 @@ CONTENT_SECURITY_POLICY = {
 # database enforces too); `manage.py purge_audit_log`, run daily, removes what is older.
 JIFEN_AUDIT_RETENTION_DAYS = envint("JIFEN_AUDIT_RETENTION_DAYS", 180)
 
-# Sessions live in the database so that any app server can serve any request.
+# Sessions live in the database so that any app server can serve any request. A signed-in
+# session ends after JIFEN_SESSION_IDLE_MINUTES without activity (the page warns
+# JIFEN_SESSION_WARNING_SECONDS before) and JIFEN_SESSION_ABSOLUTE_HOURS after signing in
+# (jifen/web/sessions.py), and when the browser closes.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+JIFEN_SESSION_IDLE_MINUTES = envint("JIFEN_SESSION_IDLE_MINUTES", 30)
+JIFEN_SESSION_ABSOLUTE_HOURS = envint("JIFEN_SESSION_ABSOLUTE_HOURS", 8)
+JIFEN_SESSION_WARNING_SECONDS = envint("JIFEN_SESSION_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = JIFEN_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

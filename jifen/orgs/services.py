@@ -4,7 +4,6 @@ checks permission and state, and writes an audit event."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import TextField
@@ -12,6 +11,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jifen.accounts import services as accounts
 from jifen.audit.services import BULK_BATCH, log_action, log_actions_bulk
 from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
 from jifen.orgs import encryption, rules
@@ -357,12 +357,10 @@ def member_account_create(*, actor, member: Member, username: str, password: str
     if users.objects.filter(username=username).exists():
         raise DomainError(_("The user name %s is taken.") % username)
     user = users(username=username)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), code="weak_password") from error
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
+    # The admin's password is for the first sign-in only: the member then chooses their own.
+    accounts.one_time_password_set(actor=actor, user=user, password=password)
     log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
     return member_link_user(actor=actor, member=member, user=user)
 

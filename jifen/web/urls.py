@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jifen.web import views
+from jifen.web import passwords, sessions, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("session/", sessions.session_status, name="session_status"),
 ]

@@ -97,7 +97,7 @@ def test_the_exported_audit_log_is_what_the_page_shows(client, world, events):
     response = client.post(url, {"format": "csv"})
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["时间", "操作人", "动作"]
+    assert rows[0][:3] == ["时间", "操作人", "操作"]
     assert [row[2] for row in rows[1:]] == ["orgs.member.updated"]
     assert rows[1][1] == "admin" and rows[1][3] == "第一党支部"
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "jifen.web"
+
+    def ready(self):
+        from jifen.web import passwords, sessions  # noqa: F401 (connect the sign-in receivers)

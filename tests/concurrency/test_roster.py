@@ -29,5 +29,5 @@ def test_ten_simultaneous_additions_of_one_id_number_create_one_member(world):
     created = [o.value for o in outcomes if o.error is None]
     assert len(created) == 1
     assert all(isinstance(o.error, DomainError) for o in outcomes if o.error)
-    assert all("already in the roster" in o.error.message for o in outcomes if o.error)
+    assert all("已在党员名册中" in o.error.message for o in outcomes if o.error)
     assert list(members_by_id_number([number]).values()) == created

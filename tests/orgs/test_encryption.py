@@ -118,7 +118,7 @@ def test_members_are_found_by_id_number_however_it_is_written(world, cipher):
 def test_an_id_number_already_in_the_roster_is_refused(world, written):
     number = X_NUMBER
     _member(world, id_number=number)
-    with pytest.raises(DomainError, match="already in the roster"):
+    with pytest.raises(DomainError, match="已在党员名册中"):
         _member(world, id_number=written(number))
 
 
@@ -163,7 +163,7 @@ def test_rotation_then_reencryption_moves_every_row_to_the_new_key(world, settin
     out = StringIO()
     call_command("reencrypt_personal_data", stdout=out)
 
-    assert "may be removed" in out.getvalue()
+    assert "可以删除停用的密钥" in out.getvalue()
     new = encryption.current()
     assert all(
         v.startswith(f"{new.id}$") for v in _stored(member, "id_number", "phone", "birth_date")
@@ -180,7 +180,7 @@ def test_reencryption_reports_values_left_under_a_retired_key(world, settings, m
         *settings.JIFEN_PERSONAL_DATA_KEYS,
     ]
     monkeypatch.setattr(services, "_reencrypt", lambda ids: None)
-    with pytest.raises(CommandError, match="still under a retired key"):
+    with pytest.raises(CommandError, match="停用的密钥"):
         call_command("reencrypt_personal_data", stdout=StringIO())
 
 

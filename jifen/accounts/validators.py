@@ -3,6 +3,7 @@ framework (AUTH_PASSWORD_VALIDATORS), beside Django's own length, similarity and
 rules. Every way of setting a password runs them: the change page, the admin's forms, the orgs
 services, `manage.py changepassword`."""
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,6 +17,18 @@ CLASSES = {
     "digit": str.isdigit,
     "other": lambda ch: not ch.isalnum(),
 }
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule, with a message of our own: Django's Chinese catalogue lacks its plural."""
+
+    def get_error_message(self):
+        return _("This password is too short: use at least %(count)d characters.") % {
+            "count": self.min_length
+        }
+
+    def get_help_text(self):
+        return _("At least %(count)d characters.") % {"count": self.min_length}
 
 
 class CharacterClassesValidator:

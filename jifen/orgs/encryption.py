@@ -104,15 +104,16 @@ def parse(key: str) -> DataKey:
 
 
 @functools.cache
-def _parsed(keys: tuple[str, ...]) -> tuple[DataKey, ...]:
+def _parsed(keys: tuple[str, ...]) -> tuple[tuple[DataKey, ...], dict[str, DataKey]]:
     if not keys:
         raise ImproperlyConfigured("JIFEN_PERSONAL_DATA_KEYS is empty: the roster needs a key.")
-    return tuple(parse(key) for key in keys)
+    parsed = tuple(parse(key) for key in keys)
+    return parsed, {key.id: key for key in reversed(parsed)}
 
 
 def held() -> tuple[DataKey, ...]:
     """Every key this server holds, current first."""
-    return _parsed(tuple(settings.JIFEN_PERSONAL_DATA_KEYS))
+    return _parsed(tuple(settings.JIFEN_PERSONAL_DATA_KEYS))[0]
 
 
 def current() -> DataKey:
@@ -120,7 +121,7 @@ def current() -> DataKey:
 
 
 def _by_id(identifier: str) -> DataKey | None:
-    return next((key for key in held() if key.id == identifier), None)
+    return _parsed(tuple(settings.JIFEN_PERSONAL_DATA_KEYS))[1].get(identifier)
 
 
 def encrypt(text: str, column: str) -> str:

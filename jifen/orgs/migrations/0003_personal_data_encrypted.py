@@ -1,14 +1,12 @@
-"""The roster's ID numbers, phones and birth dates encrypted at rest, and the ID number's blind
-index (jifen/orgs/encryption.py). Existing rows are encrypted here under the current personal
-data key; going back decrypts them (the key is needed both ways).
+"""Existing members' ID numbers, phones and birth dates encrypted under the current personal
+data key, with the ID number's blind index (jifen/orgs/encryption.py); going back decrypts them
+(the key is needed both ways).
 
 The clear values stay in the database files' free space and in earlier backups until those are
 overwritten: run VACUUM after migrating (README, "Personal data")."""
 
 from django.db import migrations
 
-import jifen.orgs.fields
-import jifen.orgs.validators
 from jifen.orgs import encryption
 from jifen.orgs.validators import normalise_id_number
 
@@ -80,34 +78,9 @@ def decrypt_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ('orgs', '0002_personal_data_columns'),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='member',
-            name='id_number_index',
-            field=jifen.orgs.fields.BlindIndexField(null=True, normalise=jifen.orgs.validators.normalise_id_number, source='id_number'),
-        ),
-        migrations.AlterField(
-            model_name='member',
-            name='birth_date',
-            field=jifen.orgs.fields.EncryptedDateField(blank=True, null=True, verbose_name='birth date'),
-        ),
-        migrations.AlterField(
-            model_name='member',
-            name='id_number',
-            field=jifen.orgs.fields.EncryptedCharField(max_length=18, validators=[jifen.orgs.validators.validate_id_number], verbose_name='ID number'),
-        ),
-        migrations.AlterField(
-            model_name='member',
-            name='phone',
-            field=jifen.orgs.fields.EncryptedCharField(blank=True, max_length=20, verbose_name='phone'),
-        ),
         migrations.RunPython(encrypt_rows, decrypt_rows),
-        migrations.AlterField(
-            model_name='member',
-            name='id_number_index',
-            field=jifen.orgs.fields.BlindIndexField(normalise=jifen.orgs.validators.normalise_id_number, source='id_number', unique=True),
-        ),
     ]

@@ -5,18 +5,39 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from jifen.env import envbool, envint, envlist, file_storage, ledger_keys, secret_key
+from jifen.env import (
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    file_storage,
+    ledger_keys,
+    personal_data_keys,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JIFEN_VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = secret_key(VAR_DIR)
 # Keys of the points archive's keyed chain (jifen/ledger/keys.py), current first; kept outside
-# the database like the secret key and shared by every app server.
-JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR)
+# the database like the secret key and shared by every app server. JIFEN_LEDGER_DIGEST is the
+# keyed digest of keys made from now on (at installation, by rotate_ledger_key): HMAC-SHA-256,
+# or HMAC-SM3 (国密); each key carries its digest, so older entries verify under theirs.
+JIFEN_LEDGER_DIGEST = envchoice("JIFEN_LEDGER_DIGEST", "hmac-sha256", ("hmac-sha256", "hmac-sm3"))
+JIFEN_LEDGER_KEYS = ledger_keys(VAR_DIR, JIFEN_LEDGER_DIGEST)
+# Keys that encrypt the roster's ID numbers, phones and birth dates (jifen/orgs/encryption.py),
+# current first: AES-256-GCM, or SM4-GCM (国密) for keys made while the cipher says so.
+JIFEN_PERSONAL_DATA_CIPHER = envchoice(
+    "JIFEN_PERSONAL_DATA_CIPHER", "aes-256-gcm", ("aes-256-gcm", "sm4-gcm")
+)
+JIFEN_PERSONAL_DATA_KEYS = personal_data_keys(VAR_DIR, JIFEN_PERSONAL_DATA_CIPHER)
 # Every key kept outside the database, by name: a function that returns the fingerprints of the
 # keys this server holds. `manage.py backup` records them and `restore` checks them.
-JIFEN_KEY_FINGERPRINTS = {"ledger": "jifen.ledger.keys.fingerprints"}
+JIFEN_KEY_FINGERPRINTS = {
+    "ledger": "jifen.ledger.keys.fingerprints",
+    "personal_data": "jifen.orgs.encryption.fingerprints",
+}
 DEBUG = envbool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -36,6 +57,7 @@ INSTALLED_APPS = [
     "health_check",
     "jifen.audit",
     "jifen.notifications",
+    "jifen.accounts",
     "jifen.orgs",
     "jifen.schemes",
     "jifen.ledger",
@@ -52,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The client's address, for every audit record of the request (jifen/audit/clients.py).
+    "jifen.audit.clients.ClientAddressMiddleware",
     "jifen.web.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -62,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then a password that must be changed first.
+    "jifen.web.sessions.SessionTimeoutMiddleware",
+    "jifen.web.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -84,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jifen.insight.context_processors.notifications",
                 "jifen.web.context_processors.reach",
+                "jifen.web.sessions.timeout_context",
             ],
         },
     },
@@ -132,10 +160,30 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password rules (等保 2.0 身份鉴别): length, kinds of character, not like the user name, not a
+# common password, not one of the last JIFEN_PASSWORD_HISTORY; a password older than
+# JIFEN_PASSWORD_MAX_AGE_DAYS (0: never) or set by an administrator for one sign-in must be
+# changed at the next sign-in (jifen/accounts, jifen/web/passwords.py).
+JIFEN_PASSWORD_MIN_LENGTH = envint("JIFEN_PASSWORD_MIN_LENGTH", 10)
+JIFEN_PASSWORD_MIN_CLASSES = envint("JIFEN_PASSWORD_MIN_CLASSES", 3)
+JIFEN_PASSWORD_HISTORY = envint("JIFEN_PASSWORD_HISTORY", 5)
+JIFEN_PASSWORD_MAX_AGE_DAYS = envint("JIFEN_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "jifen.accounts.validators.UsernameValidator"},
+    {
+        "NAME": "jifen.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": JIFEN_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "jifen.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": JIFEN_PASSWORD_MIN_CLASSES},
+    },
+    {
+        "NAME": "jifen.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"keep": JIFEN_PASSWORD_HISTORY},
+    },
     # Not a rule: its hook revokes the user's API tokens whenever a password is set.
     {"NAME": "jifen.api.passwords.RevokeApiTokens"},
 ]
@@ -150,11 +198,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "jifen.web.signin.SignInHandler"
-AXES_CLIENT_IP_CALLABLE = "jifen.web.signin.client_ip"
+AXES_CLIENT_IP_CALLABLE = "jifen.audit.clients.client_ip"
 JIFEN_LOGIN_IP_FAILURE_LIMIT = envint("JIFEN_LOGIN_IP_FAILURE_LIMIT", 20)
 # The client's address is REMOTE_ADDR. Behind N reverse proxies of our own that append to
 # X-Forwarded-For, set JIFEN_TRUSTED_PROXIES=N; with 0 (the default) the header is ignored, since
-# any client can write it. The API's throttles read the same setting (NUM_PROXIES below).
+# any client can write it. The API's throttles read the same setting (NUM_PROXIES below), and
+# every audit event and access record keeps the address so computed.
 JIFEN_TRUSTED_PROXIES = envint("JIFEN_TRUSTED_PROXIES", 0)
 if JIFEN_TRUSTED_PROXIES:
     # Our proxy sets X-Forwarded-Proto itself (deploy/nginx.conf), so it can be believed.
@@ -179,8 +228,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sessions live in the database so that any app server can serve any request.
+# The audit log and the access records are kept this many days (at least 180, which the
+# database enforces too); `manage.py purge_audit_log`, run daily, removes what is older.
+JIFEN_AUDIT_RETENTION_DAYS = envint("JIFEN_AUDIT_RETENTION_DAYS", 180)
+
+# Sessions live in the database so that any app server can serve any request. A signed-in
+# session ends after JIFEN_SESSION_IDLE_MINUTES without activity (the page warns
+# JIFEN_SESSION_WARNING_SECONDS before) and JIFEN_SESSION_ABSOLUTE_HOURS after signing in
+# (jifen/web/sessions.py), and when the browser closes.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+JIFEN_SESSION_IDLE_MINUTES = envint("JIFEN_SESSION_IDLE_MINUTES", 30)
+JIFEN_SESSION_ABSOLUTE_HOURS = envint("JIFEN_SESSION_ABSOLUTE_HOURS", 8)
+JIFEN_SESSION_WARNING_SECONDS = envint("JIFEN_SESSION_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = JIFEN_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

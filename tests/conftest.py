@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 
+from jifen.audit import triggers as audit_triggers
 from jifen.ledger import triggers
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Role
@@ -41,11 +42,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture
 def transactional_db(transactional_db):
     """pytest-django empties every table after a transactional test; the append-only triggers
-    of the archive would refuse that (SQLite empties with DELETE), so they are lifted for the
-    emptying only and put back before the next test that commits."""
+    of the archive and the audit log would refuse that (SQLite empties with DELETE), so they are
+    lifted for the emptying only and put back before the next test that commits."""
     triggers.install(connection)
+    audit_triggers.install(connection)
     yield transactional_db
     triggers.remove(connection)
+    audit_triggers.remove(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from jifen.accounts import services as accounts
 from jifen.api.models import ApiToken
 from jifen.api.services import key_digest
 from jifen.web import signin
@@ -74,7 +75,7 @@ class LoginAuthentication(authentication.BasicAuthentication):
 
     def authenticate_credentials(self, userid, password, request=None):
         try:
-            return super().authenticate_credentials(userid, password, request)
+            user, auth = super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:
             if getattr(request, "axes_locked_out", False):
                 raise exceptions.AuthenticationFailed(
@@ -86,3 +87,10 @@ class LoginAuthentication(authentication.BasicAuthentication):
             if message := signin.refusal(request):
                 raise exceptions.AuthenticationFailed(message, code="not_on_roster") from None
             raise
+        if accounts.change_required(user):
+            # A one-time or expired password opens no token: it must be changed on the page.
+            raise exceptions.AuthenticationFailed(
+                _("Change your password on the password page first."),
+                code="password_change_required",
+            )
+        return user, auth

@@ -19,11 +19,15 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from jifen.activities.selectors import record_book
+from jifen.audit import selectors as audit_selectors
+from jifen.audit.models import FULL_VALUES, Channel
+from jifen.audit.services import record_access
 from jifen.errors import DomainError, NotPermitted
 from jifen.exchange import conf, printing, rows, selectors
 from jifen.exchange.cells import clean, printable
 from jifen.exchange.enums import Format, Layout
 from jifen.orgs import rules
+from jifen.orgs.enums import RoleKind
 from jifen.orgs.models import Member, Organisation
 
 _PROGRESS_EVERY = 200
@@ -98,10 +102,18 @@ class RosterSource(Source):
         return selectors.roster_members(self.branch).count()
 
     def sheets(self):
+        members = selectors.roster_members(self.branch)
+        if self.unmasked:
+            # Who saw what: each member whose full ID number and phone this file holds.
+            record_access(
+                viewer=self.actor,
+                members=members.only("id", "name", "branch"),
+                fields=FULL_VALUES,
+                channel=Channel.EXPORT,
+                place=self.title(),
+            )
         yield Sheet(
-            str(self.verbose_name),
-            rows.roster_header(),
-            rows.roster_rows(selectors.roster_members(self.branch), self.unmasked),
+            str(self.verbose_name), rows.roster_header(), rows.roster_rows(members, self.unmasked)
         )
 
 
@@ -298,6 +310,47 @@ class RecordBookSource(Source):
         )
 
 
+class _EvidenceSource(Source):
+    """The audit log or the access records of the organisations the user administers (a
+    superuser: all), filtered as on the admin's page."""
+
+    filter_class = None
+
+    def __init__(self, actor, params):
+        super().__init__(actor, params)
+        organisations = rules.visible_organisations(actor, [RoleKind.ADMIN])
+        if not actor.is_superuser and not organisations.exists():
+            raise NotPermitted()
+        try:
+            wanted = self.filter_class.from_params(params)
+        except ValueError as error:
+            raise DomainError(_("The filter is not valid; correct it on the page.")) from error
+        self.records = self.select(organisations, wanted, everything=actor.is_superuser)
+
+    def size(self) -> int:
+        return self.records.count()
+
+
+class AuditLogSource(_EvidenceSource):
+    name = "audit"
+    verbose_name = gettext_lazy("Audit log")
+    filter_class = audit_selectors.EventFilter
+    select = staticmethod(audit_selectors.events)
+
+    def sheets(self):
+        yield Sheet(str(self.verbose_name), rows.audit_header(), rows.audit_rows(self.records))
+
+
+class AccessRecordSource(_EvidenceSource):
+    name = "access_records"
+    verbose_name = gettext_lazy("Access records")
+    filter_class = audit_selectors.AccessFilter
+    select = staticmethod(audit_selectors.accesses)
+
+    def sheets(self):
+        yield Sheet(str(self.verbose_name), rows.access_header(), rows.access_rows(self.records))
+
+
 SOURCES = {
     source.name: source
     for source in (
@@ -307,6 +360,8 @@ SOURCES = {
         NoticeSource,
         YearReportSource,
         RecordBookSource,
+        AuditLogSource,
+        AccessRecordSource,
     )
 }
 

@@ -52,6 +52,8 @@ class ExportForm(forms.Form):
         "notice": ("year", "quarter"),
         "year_report": ("year", "format"),
         "record_book": ("year", "format"),
+        "audit": ("format",),
+        "access_records": ("format",),
     }
 
     def __init__(self, *args, source_name: str, formats, **kwargs):

@@ -17,7 +17,12 @@ from jifen.orgs import selectors as org_selectors
 from jifen.orgs import services as org_services
 from jifen.orgs.enums import Gender, MemberCategory, OrgKind, PartyStatus, RoleKind
 from jifen.orgs.models import Member, Organisation
-from jifen.orgs.validators import id_number_check_code, member_date_errors, validate_id_number
+from jifen.orgs.validators import (
+    id_number_check_code,
+    member_date_errors,
+    normalise_id_number,
+    validate_id_number,
+)
 from jifen.schemes import services as scheme_services
 from jifen.schemes.enums import Frequency, ItemCategory
 from jifen.schemes.models import Item, Scheme
@@ -247,9 +252,13 @@ class RosterImporter:
         )
 
     def preload(self, rows: list[Row]) -> None:
+        # Keyed by the normalised number; ID numbers are found only through their blind index.
         self.existing = org_selectors.members_by_id_number(
             row.values.get("id_number") for row in rows
         )
+
+    def _known(self, values: dict) -> Member | None:
+        return self.existing.get(normalise_id_number(values.get("id_number", "")))
 
     def check(self, row: Row) -> None:
         values = row.values
@@ -265,7 +274,7 @@ class RosterImporter:
     def _check_dates(self, row: Row) -> None:
         """The roster's own rule (member_date_errors), reported in the columns it concerns. A
         column the file leaves out keeps a known member's value."""
-        member = self.existing.get(row.values.get("id_number"))
+        member = self._known(row.values)
         dates = {
             key: row.values.get(key, getattr(member, key, None))
             for key in ("birth_date", "join_date")
@@ -286,7 +295,7 @@ class RosterImporter:
             )
             row.error(BRANCH_LABEL, message)
             return
-        member = self.existing.get(row.values.get("id_number"))
+        member = self._known(row.values)
         if member is not None and member.branch_id != found[0].pk:
             row.error(
                 BRANCH_LABEL,
@@ -297,8 +306,8 @@ class RosterImporter:
     def apply_rows(self, rows: list[Row]) -> dict[int, str]:
         """New members are created together, in one member_bulk_create; known ones are updated
         one by one (a changed row is rare)."""
-        new = [row for row in rows if row.values["id_number"] not in self.existing]
-        known = [row for row in rows if row.values["id_number"] in self.existing]
+        new = [row for row in rows if self._known(row.values) is None]
+        known = [row for row in rows if self._known(row.values) is not None]
         return _one_by_one(known, self._update) | self._create(new)
 
     def _create(self, rows: list[Row]) -> dict[int, str]:
@@ -327,7 +336,8 @@ class RosterImporter:
 
     def _update(self, values: dict) -> str:
         fields = {k: v for k, v in values.items() if k != "branch"}
-        member = self.existing[values["id_number"]]
+        member = self._known(values)
+        fields["id_number"] = member.id_number  # the same number, perhaps written otherwise
         changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
         if not changed:
             return UNCHANGED

@@ -248,3 +248,60 @@ def member_attendance_rows(book):
     for line in [*book.members, None]:
         name, tally = (line.member.name, line.tally) if line else (_("Branch"), book.tally)
         yield [name, tally.expected, tally.attended, tally.leave, tally.absent, tally.rate]
+
+
+def _naive(moment):
+    """A moment as the spreadsheet shows it: local time, to the second."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+def audit_header() -> list[str]:
+    return [
+        _("When"),
+        _("Who"),
+        _("Action"),
+        _("Organisation"),
+        _("Object"),
+        _("Details"),
+        _("Address"),
+    ]
+
+
+def audit_rows(events):
+    for e in events.iterator(chunk_size=1000):
+        yield [
+            _naive(e.at),
+            e.actor_name,
+            e.action,
+            e.organisation.name if e.organisation else "",
+            f"{e.object_type}#{e.object_id}" if e.object_type else "",
+            e.data_text,
+            e.client_address or "",
+        ]
+
+
+def access_header() -> list[str]:
+    return [
+        _("When"),
+        _("Seen by"),
+        _("Whose"),
+        _("Branch"),
+        _("What"),
+        _("Where"),
+        _("Page or file"),
+        _("Address"),
+    ]
+
+
+def access_rows(records):
+    for r in records.iterator(chunk_size=1000):
+        yield [
+            _naive(r.at),
+            r.viewer_name,
+            r.member_name,
+            r.organisation.name if r.organisation else "",
+            r.field_labels,
+            r.get_channel_display(),
+            r.place,
+            r.client_address or "",
+        ]

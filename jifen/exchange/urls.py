@@ -14,6 +14,7 @@ urlpatterns = [
     path("branches/<int:branch_id>/", views.branch_exports, name="branch_exports"),
     path("branches/<int:branch_id>/<slug:name>/", views.branch_export, name="branch_export"),
     path("members/<int:member_id>/<slug:name>/", views.member_export, name="member_export"),
+    path("evidence/<slug:name>/", views.evidence_export, name="evidence_export"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job_download"),
 ]

@@ -33,6 +33,7 @@ from jifen.web.pagination import paginate
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BRANCH_EXPORTS = ("roster", "ledger", "register", "notice", "year_report", "record_book")
 MEMBER_EXPORTS = ("ledger", "register")
+EVIDENCE_EXPORTS = ("audit", "access_records")
 
 
 def _file(content: bytes, content_type: str, filename: str, fallback: str) -> HttpResponse:
@@ -47,8 +48,12 @@ def _attachment(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _admin_organisations(user):
+    return rules.visible_organisations(user, [RoleKind.ADMIN])
+
+
 def _admin_branches(user):
-    return rules.visible_organisations(user, [RoleKind.ADMIN]).filter(kind=OrgKind.BRANCH)
+    return _admin_organisations(user).filter(kind=OrgKind.BRANCH)
 
 
 def _require_roster_admin(user) -> None:
@@ -250,6 +255,20 @@ def member_export(request, member_id: int, name: str):
         raise Http404
     member = get_object_or_404(rules.visible_members(request.user), pk=member_id)
     return _export(request, name, {"member": member.pk}, member)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_export(request, name: str):
+    """The audit log or the access records, filtered as the admin's page was (its query string);
+    only for organisation admins, each limited to the organisations they administer."""
+    if name not in EVIDENCE_EXPORTS:
+        raise Http404
+    if not _admin_organisations(request.user).exists():
+        raise PermissionDenied
+    scope = {k: v for k, v in request.GET.items() if k != "page"}
+    owner = _("your organisations")
+    return _export(request, name, scope, owner)
 
 
 def _export(request, name: str, scope: dict, owner):

@@ -17,3 +17,4 @@ class LedgerConfig(AppConfig):
         members_changed.connect(standings.on_members_changed, dispatch_uid="standings-members")
         scheme_changed.connect(standings.on_scheme_changed, dispatch_uid="standings-scheme")
         post_migrate.connect(standings.on_migrated, sender=self, dispatch_uid="standings-migrate")
+        from jifen.ledger import checks  # noqa: F401 (registers the checks)

@@ -1,30 +1,30 @@
 """The keyed chain of a member's entries, its head, and the anchors over a branch's heads.
 
-Each digest is an HMAC-SHA-256 under a key kept outside the database (jifen/ledger/keys.py):
-whoever can only write to the database can neither forge an entry nor re-chain the entries
-after one they changed.
+Each digest is an HMAC (SHA-256, or SM3 where the key says so) under a key kept outside the
+database (jifen/ledger/keys.py): whoever can only write to the database can neither forge an
+entry nor re-chain the entries after one they changed.
 """
 
 import datetime
-import hashlib
 import hmac
 import json
 
+from jifen.ledger.keys import LedgerKey
 from jifen.ledger.models import Anchor, Entry
 
 GENESIS = "0" * 64
 
 
-def _mac(key: bytes, payload: list) -> str:
+def _mac(key: LedgerKey, payload: list) -> str:
     message = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key.secret, message, key.hash_name).hexdigest()
 
 
 def _instant(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
-def entry_digest(entry: Entry, previous: str, key: bytes) -> str:
+def entry_digest(entry: Entry, previous: str, key: LedgerKey) -> str:
     return _mac(
         key,
         [
@@ -50,11 +50,11 @@ def entry_digest(entry: Entry, previous: str, key: bytes) -> str:
     )
 
 
-def head_mac(member_id: int, seq: int, digest: str, key: bytes) -> str:
+def head_mac(member_id: int, seq: int, digest: str, key: LedgerKey) -> str:
     return _mac(key, ["head", member_id, seq, digest])
 
 
-def anchor_digest(anchor: Anchor, key: bytes) -> str:
+def anchor_digest(anchor: Anchor, key: LedgerKey) -> str:
     return _mac(
         key,
         [

@@ -22,6 +22,7 @@ class Report:
     anchors: int = 0
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (member id, text)
     walked: set[int] = field(default_factory=set)  # members whose chain has entries
+    digests: set[str] = field(default_factory=set)  # keyed digests met (hmac-sha256, hmac-sm3)
 
     def add(self, member_id: int | None, text: str) -> None:
         self.problems.append((member_id, text))
@@ -47,7 +48,7 @@ class _Chain:
                 _("entries %(numbers)s are missing from the middle of the chain.")
                 % {"numbers": _numbers(self.expected, entry.seq - 1)},
             )
-        key = keys.by_id(entry.key_id)
+        key = _key(self.report, entry.key_id)
         if key is None:
             self._close_bad_run()
             self.report.add(
@@ -117,8 +118,15 @@ class _Chain:
             )
 
 
+def _key(report: Report, identifier: str) -> keys.LedgerKey | None:
+    key = keys.by_id(identifier)
+    if key is not None:
+        report.digests.add(key.digest)
+    return key
+
+
 def _check_head(report: Report, head: ChainHead) -> None:
-    key = keys.by_id(head.key_id)
+    key = _key(report, head.key_id)
     if key is None or head_mac(head.member_id, head.seq, head.digest, key) != head.mac:
         report.add(head.member_id, _("the chain's head does not match its mark: it was forged."))
 
@@ -137,7 +145,7 @@ def _anchor_label(anchor: Anchor) -> str:
 
 def _check_anchor(report: Report, anchor: Anchor, found: dict[tuple[int, int], str]) -> None:
     label = _anchor_label(anchor)
-    key = keys.by_id(anchor.key_id)
+    key = _key(report, anchor.key_id)
     if key is None or anchor_digest(anchor, key) != anchor.digest:
         report.add(
             None, _("%(anchor)s does not match its code: it was changed.") % {"anchor": label}

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from jifen.audit import selectors as audit_selectors
+from jifen.audit.models import Channel
 from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member
 from jifen.orgs.services import MEMBER_FIELDS
@@ -239,3 +241,60 @@ class ActivityKindForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         for name in ("attendance_item", "absence_item", "lead_item"):
             self.fields[name].queryset = scheme.items.all()
+
+
+class _EvidenceFilterForm(BootstrapForm):
+    """Filters of the audit log and the access records; `wanted()` gives them to the selector."""
+
+    filter_class = None
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def wanted(self):
+        if not self.is_valid():
+            return self.filter_class()
+        data = dict(self.cleaned_data)
+        data["organisation"] = data["organisation"].pk if data["organisation"] else None
+        return self.filter_class(**data)
+
+
+def _period_fields():
+    return (
+        forms.DateField(label=_("from"), required=False, widget=DateInput),
+        forms.DateField(label=_("until"), required=False, widget=DateInput),
+    )
+
+
+class AuditFilterForm(_EvidenceFilterForm):
+    filter_class = audit_selectors.EventFilter
+    who = forms.CharField(label=_("user name"), required=False)
+    action = forms.CharField(
+        label=_("action"),
+        required=False,
+        help_text=_("The beginning of the action, e.g. orgs.member or ledger."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("With the organisations under it."),
+    )
+    since, until = _period_fields()
+
+
+class AccessFilterForm(_EvidenceFilterForm):
+    filter_class = audit_selectors.AccessFilter
+    who = forms.CharField(label=_("seen by (user name)"), required=False)
+    whose = forms.CharField(label=_("whose (member's name)"), required=False)
+    channel = forms.ChoiceField(
+        label=_("where"), choices=[("", _("all")), *Channel.choices], required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"),
+        queryset=None,
+        required=False,
+        help_text=_("With the organisations under it."),
+    )
+    since, until = _period_fields()

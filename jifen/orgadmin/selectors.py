@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from jifen.orgs.enums import MemberCategory, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import visible_organisations
+from jifen.orgs.selectors import id_number_matches
 from jifen.schemes.models import ActivityKind, CommendationLevel, GradeLevel, Item, Scheme
 
 
@@ -37,7 +38,9 @@ def roster(
 ) -> QuerySet[Member]:
     members = Member.objects.filter(branch__in=administered_organisations(user))
     if search:
-        members = members.filter(Q(name__icontains=search) | Q(party_post__icontains=search))
+        members = members.filter(
+            Q(name__icontains=search) | Q(party_post__icontains=search) | id_number_matches(search)
+        )
     if branch is not None:
         members = members.filter(branch=branch)
     if category:

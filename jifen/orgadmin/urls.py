@@ -39,4 +39,6 @@ urlpatterns = [
         views.activity_kind_remove,
         name="activity_kind_remove",
     ),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("access-records/", views.access_records, name="access_records"),
 ]

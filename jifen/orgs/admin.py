@@ -16,7 +16,7 @@ class MemberAdmin(ReadOnlyAdmin):
     list_display = ["name", "branch", "category", "party_status", "id_number_masked", "state"]
     list_filter = ["category", "party_status", "state"]
     search_fields = ["name"]
-    exclude = ["id_number", "phone"]
+    exclude = ["id_number", "id_number_index", "phone", "birth_date"]
     readonly_fields = ["id_number_masked", "phone_masked"]
 
 

@@ -10,7 +10,8 @@ from jifen.orgs.enums import (
     PartyStatus,
     RoleKind,
 )
-from jifen.orgs.validators import mask, validate_id_number
+from jifen.orgs.fields import BlindIndexField, EncryptedCharField, EncryptedDateField
+from jifen.orgs.validators import mask, normalise_id_number, validate_id_number
 
 
 class Organisation(models.Model):
@@ -52,14 +53,19 @@ class Organisation(models.Model):
 
 
 class Member(models.Model):
-    """A party member in the roster (党员名册), with the basic fields of the national record."""
+    """A party member in the roster (党员名册), with the basic fields of the national record.
+
+    The birth date, ID number and phone are kept encrypted in the database (jifen/orgs/fields.py)
+    and hold their plain values in Python. The ID number is unique through its blind index,
+    and looked up only through it (jifen.orgs.selectors.members_by_id_number)."""
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    id_number_index = BlindIndexField(
+        unique=True, source="id_number", normalise=normalise_id_number
     )
     # The university's staff or student number (工号/学号): what a directory sign-in is linked
     # by when JIFEN_LDAP_LINK is "staff_number" (jifen.orgs.selectors.member_for_directory).
@@ -87,7 +93,7 @@ class Member(models.Model):
         verbose_name=_("party group"),
     )
     party_post = models.CharField(_("party post"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=MemberState.choices, default=MemberState.ACTIVE
     )
@@ -120,6 +126,12 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The blind index follows the ID number into every write that changes it.
+        if update_fields is not None and "id_number" in update_fields:
+            update_fields = {*update_fields, "id_number_index"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def id_number_masked(self) -> str:

@@ -4,17 +4,20 @@ checks permission and state, and writes an audit event."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jifen.accounts import services as accounts
 from jifen.audit.services import BULK_BATCH, log_action, log_actions_bulk
 from jifen.errors import DomainError, InvalidState, NotPermitted, RowsRefused
-from jifen.orgs import rules
+from jifen.orgs import encryption, rules
 from jifen.orgs.enums import MemberState, OrgKind
 from jifen.orgs.models import Member, Organisation, Placement, Role
+from jifen.orgs.selectors import member_by_id_number, members_by_id_number
 from jifen.orgs.signals import members_changed
 from jifen.orgs.validators import member_date_errors, normalise_id_number, normalise_phone
 
@@ -81,8 +84,9 @@ def organisation_rename(*, actor, org: Organisation, name: str) -> Organisation:
 
 
 def _new_member(branch: Organisation, **fields) -> Member:
-    """An unsaved member as the services create it (its ID number and phone normalised when it
-    is cleaned)."""
+    """An unsaved member as the services create it: ID numbers are kept normalised (and its
+    phone when it is cleaned)."""
+    fields["id_number"] = normalise_id_number(fields.get("id_number", ""))
     return Member(branch=branch, **fields)
 
 
@@ -98,14 +102,18 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
     except ValidationError as error:
         errors["phone"] = error.messages
     try:
+        # The ID number is unique through its blind index, computed when the row is written;
+        # its uniqueness is checked through the index below, not by Django's unique check.
         member.full_clean(
-            exclude=["user", "branch", "group"],
-            validate_unique=validate_unique,
+            exclude=["user", "branch", "group", "id_number_index"],
+            validate_unique=False,
             # Checking the staff number's partial unique index takes a query per member.
             validate_constraints=validate_unique,
         )
     except ValidationError as error:
         errors = error.message_dict | errors
+    if validate_unique and "id_number" not in errors and _taken(member):
+        errors["id_number"] = [_("This ID number is already in the roster.")]
     for field, message in member_date_errors(
         id_number=member.id_number,
         birth_date=member.birth_date,
@@ -121,6 +129,25 @@ def _clean_member(member: Member, *, validate_unique: bool = True) -> None:
             for field, errs in errors.items()
         ]
         raise DomainError("; ".join(messages), code="invalid_member")
+
+
+def _taken(member: Member) -> bool:
+    holder = member_by_id_number(member.id_number)
+    return holder is not None and holder.pk != member.pk
+
+
+def _save_member(member: Member, **kwargs) -> None:
+    """Save, turning a number that another transaction made taken after the check into the
+    same refusal (the blind index's unique constraint holds)."""
+    try:
+        with transaction.atomic():
+            member.save(**kwargs)
+    except IntegrityError as error:
+        if not _taken(member):
+            raise
+        raise DomainError(
+            _("This ID number is already in the roster."), code="invalid_member"
+        ) from error
 
 
 def _check_branch(branch: Organisation) -> None:
@@ -149,7 +176,7 @@ def member_create(
     _check_admin(actor, branch)
     member = _new_member(branch, **fields)
     _clean_member(member)
-    member.save()
+    _save_member(member)
     _placement(member, start).save(force_insert=True)
     members_changed.send(sender=Member, member_ids=[member.pk])
     log_action(
@@ -221,8 +248,7 @@ def _invalid_members(members: list[Member]) -> dict[int, str]:
 def _repeated_id_numbers(members: list[Member]) -> dict[int, str]:
     """ID numbers already in the roster (one query for the whole batch) or given twice in it;
     the message masks the number, as everywhere it is shown."""
-    numbers = {member.id_number for member in members}
-    taken = set(Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    taken = set(members_by_id_number(member.id_number for member in members))
     errors, seen = {}, set()
     for index, member in enumerate(members):
         if member.id_number in taken:
@@ -242,11 +268,13 @@ def member_update(*, actor, member: Member, **fields) -> Member:
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    if "id_number" in fields:
+        fields["id_number"] = normalise_id_number(fields["id_number"])
     changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
     for key, value in changed.items():
         setattr(member, key, value)
     _clean_member(member)
-    member.save(update_fields=list(changed) or None)
+    _save_member(member, update_fields=list(changed) or None)
     if set(changed) & SCORED_FIELDS:
         members_changed.send(sender=Member, member_ids=[member.pk])
     # ID numbers and phones are personal data: the audit log names the field, not the value.
@@ -384,12 +412,10 @@ def member_account_create(*, actor, member: Member, username: str, password: str
     if users.objects.filter(username=username).exists():
         raise DomainError(_("The user name %s is taken.") % username)
     user = users(username=username)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), code="weak_password") from error
-    user.set_password(password)
+    user.set_unusable_password()
     user.save()
+    # The admin's password is for the first sign-in only: the member then chooses their own.
+    accounts.one_time_password_set(actor=actor, user=user, password=password)
     log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
     return member_link_user(actor=actor, member=member, user=user)
 
@@ -420,3 +446,45 @@ def directory_account(*, member: Member, username: str):
     member.save(update_fields=["user"])
     log_action("orgs.account.from_directory", actor=user, obj=member, organisation=member.branch)
     return user
+
+
+# Members encrypted again per transaction: each batch is locked, rewritten and committed.
+REENCRYPT_BATCH = 500
+_PERSONAL = ("id_number", "phone", "birth_date")
+
+
+def personal_data_reencrypt() -> tuple[int, int]:
+    """Encrypt every member's personal data again under the current key, with the blind index
+    under it (after rotate_personal_data_key). Batch by batch, each in a transaction that locks
+    its members first, so that a concurrent change of a member is neither lost nor undone.
+    Returns the members rewritten and the values still found under another key afterwards."""
+    ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REENCRYPT_BATCH):
+        _reencrypt(ids[start : start + REENCRYPT_BATCH])
+    return len(ids), _values_under_other_keys()
+
+
+@transaction.atomic
+def _reencrypt(ids: list[int]) -> None:
+    members = list(Member.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    for member in members:
+        member.id_number_index = encryption.blind_index(normalise_id_number(member.id_number))
+    Member.objects.bulk_update(members, [*_PERSONAL, "id_number_index"])
+    log_action(
+        "orgs.personal_data.reencrypted",
+        actor=None,
+        obj=None,
+        members=len(members),
+        key=encryption.current().id,
+    )
+
+
+def _values_under_other_keys() -> int:
+    current = encryption.current().id
+    stored = Member.objects.annotate(**{f"raw_{f}": Cast(f, TextField()) for f in _PERSONAL})
+    return sum(
+        1
+        for row in stored.values_list(*(f"raw_{f}" for f in _PERSONAL))
+        for value in row
+        if value and encryption.key_of(value) != current
+    )

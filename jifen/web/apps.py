@@ -5,4 +5,4 @@ class WebConfig(AppConfig):
     name = "jifen.web"
 
     def ready(self):
-        from jifen.web import logs  # noqa: F401  (connects its sign-in receiver)
+        from jifen.web import logs, passwords, sessions  # noqa: F401 (connect the sign-in receivers)

@@ -8,8 +8,6 @@ still signs in. The count is read from axes' attempts table, which every app ser
 a good sign-in clears only that account's failures from that address.
 """
 
-import ipaddress
-
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
@@ -17,25 +15,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
-
-
-def client_ip(request) -> str | None:
-    """The address the lockout is keyed on (AXES_CLIENT_IP_CALLABLE).
-
-    REMOTE_ADDR, unless JIFEN_TRUSTED_PROXIES proxies of our own stand in front: each appends the
-    address it saw to X-Forwarded-For, so the entry that many places from the right is the last
-    one a proxy of ours wrote. Anything left of it was written by the client and is not believed.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    proxies = settings.JIFEN_TRUSTED_PROXIES
-    if not proxies or not hops[-1]:
-        return remote
-    forwarded = hops[-min(proxies, len(hops))]
-    try:
-        return str(ipaddress.ip_address(forwarded))
-    except ValueError:
-        return remote
 
 
 def refuse(request, message: str) -> None:

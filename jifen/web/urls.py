@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jifen.web import health, views
+from jifen.web import health, passwords, sessions, views
 from jifen.web.forms import SignInForm
 
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.ReadinessView.as_view(), name="readyz"),
+    path("password/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("session/", sessions.session_status, name="session_status"),
 ]

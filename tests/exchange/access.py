@@ -47,6 +47,8 @@ def _job(world):
 
 CASES = [
     Case("exchange:index", {"anonymous": 302}),
+    Case("exchange:evidence_export", ADMINS_ONLY, kwargs=lambda w: {"name": "audit"}),
+    Case("exchange:evidence_export", ADMINS_ONLY, kwargs=lambda w: {"name": "access_records"}),
     Case("exchange:roster_template", ADMINS_ONLY),
     Case("exchange:roster_upload", ADMINS_ONLY),
     Case("exchange:items_template", OWNER_ONLY, kwargs=lambda w: {"scheme_id": w.scheme.pk}),

@@ -13,6 +13,7 @@ from jifen.exchange.enums import UploadKind, UploadState
 from jifen.exchange.importers import CREATED, UNCHANGED, UPDATED
 from jifen.exchange.sheets import FileRefused
 from jifen.orgs.models import Member
+from jifen.orgs.selectors import member_by_id_number
 from tests.exchange.helpers import ROSTER_HEADER, roster_row, xlsx
 from tests.factories import valid_id_number
 
@@ -32,7 +33,7 @@ def test_clean_file_imports_every_row_through_member_create(world):
     upload = _upload(world, xlsx(ROSTER_HEADER, rows))
     report = services.upload_import(actor=world.admin, upload=upload)
     assert report.count(CREATED) == 2
-    wang = Member.objects.get(id_number=valid_id_number(90001))
+    wang = member_by_id_number(valid_id_number(90001))
     assert (wang.name, wang.branch, wang.gender, wang.category) == (
         "王五",
         world.branch,
@@ -112,7 +113,7 @@ def test_a_changed_row_is_updated_through_member_update(world):
         actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, [changed]))
     )
     assert report.outcomes == {2: UPDATED}
-    member = Member.objects.get(id_number=valid_id_number(90001))
+    member = member_by_id_number(valid_id_number(90001))
     assert (member.phone, member.party_status) == ("13900139000", "probationary")
     event = AuditEvent.objects.filter(action="orgs.member.updated").get()
     assert event.data["fields"] == ["party_status", "phone"]

@@ -15,6 +15,8 @@ from tests.conftest import YEAR, YEAR_END
 from tests.ledger.helpers import close_months
 from tests.scoring.helpers import give
 
+pytestmark = pytest.mark.usefixtures("ledger_digest")
+
 
 def test_entries_cannot_be_changed_or_deleted(world):
     entry = give(world, world.member, 1, "P07", 10)

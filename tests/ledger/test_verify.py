@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
 
-from jifen.ledger import triggers
+from jifen.env import new_ledger_key
+from jifen.ledger import keys, triggers
 from jifen.ledger.chain import entry_digest
 from jifen.ledger.enums import AnchorKind
 from jifen.ledger.models import Anchor, ChainHead, Entry
@@ -18,9 +19,17 @@ from jifen.ledger.services import anchor_record
 from tests.conftest import YEAR
 from tests.scoring.helpers import give
 
-WRONG_KEY = b"what an intruder would have to guess"
+pytestmark = pytest.mark.usefixtures("ledger_digest")
+
+WRONG_SECRET = b"what an intruder would have to guess"
 ENTRY = Entry._meta.db_table
 HEAD = ChainHead._meta.db_table
+
+
+@pytest.fixture
+def wrong_key(ledger_digest):
+    """A key of the installation's digest that is not the installation's key."""
+    return keys.LedgerKey(WRONG_SECRET, ledger_digest)
 
 
 @pytest.fixture
@@ -60,11 +69,22 @@ def verify(*args):
     return out.getvalue(), err.getvalue(), None
 
 
-def test_an_untouched_archive_is_intact_and_says_what_was_checked(chain):
+def test_an_untouched_archive_is_intact_and_says_what_was_checked(chain, ledger_digest):
     out, _err, failure = verify()
     assert failure is None
     assert "Checked 6 entries in 2 chains, 2 chain heads and 0 anchors." in out
+    assert f"Keyed digests: {ledger_digest.upper()}." in out
     assert "intact" in out
+
+
+def test_each_entry_is_signed_with_the_digest_its_key_names(world, chain, ledger_digest):
+    """The digest is the key's: the same secret under the other digest gives other marks."""
+    _id, key = keys.current()
+    other = keys.SM3 if ledger_digest == keys.SHA256 else keys.SHA256
+    first = chain[0]
+    assert key.digest == ledger_digest
+    assert entry_digest(first, "0" * 64, key) == first.digest
+    assert entry_digest(first, "0" * 64, keys.LedgerKey(key.secret, other)) != first.digest
 
 
 def test_deleting_the_last_entry_is_found(world, chain):
@@ -94,13 +114,13 @@ def test_deleting_an_entry_from_the_middle_is_found(chain):
     assert "entries #3 are missing from the middle" in err
 
 
-def test_an_edited_entry_is_found_even_with_the_rest_of_the_chain_rehashed(world, chain):
+def test_an_edited_entry_is_found_even_with_the_rest_of_the_chain_rehashed(world, chain, wrong_key):
     """The intruder edits entry 2 and recomputes every digest after it; without the key the
     digests cannot match."""
     sql(f"UPDATE {ENTRY} SET points = 20 WHERE id = %s", [chain[1].pk])
     previous = chain[0].digest
     for entry in Entry.objects.filter(member=world.member, seq__gte=2).order_by("seq"):
-        previous = entry_digest(entry, previous, WRONG_KEY)
+        previous = entry_digest(entry, previous, wrong_key)
         sql(f"UPDATE {ENTRY} SET digest = %s WHERE id = %s", [previous, entry.pk])
     sql(f"UPDATE {HEAD} SET digest = %s WHERE member_id = %s", [previous, world.member.pk])
 
@@ -111,7 +131,7 @@ def test_an_edited_entry_is_found_even_with_the_rest_of_the_chain_rehashed(world
     assert "the chain's head does not match its mark: it was forged." in err
 
 
-def test_a_forged_entry_with_a_recomputed_digest_is_found(world, chain):
+def test_a_forged_entry_with_a_recomputed_digest_is_found(world, chain, wrong_key):
     """A +50 entry appended at the end of the chain, its digest and the head recomputed as well
     as anyone can without the key."""
     last = chain[-1]
@@ -130,7 +150,7 @@ def test_a_forged_entry_with_a_recomputed_digest_is_found(world, chain):
         seq=6,
         key_id=last.key_id,
     )
-    forged.digest = entry_digest(forged, last.digest, WRONG_KEY)
+    forged.digest = entry_digest(forged, last.digest, wrong_key)
     triggers.remove(connection)
     Entry.objects.bulk_create([forged])
     sql(
@@ -216,3 +236,19 @@ def test_a_retired_key_still_verifies_after_rotation(settings, world, chain):
     assert failure is None, out
     keys_used = set(Entry.objects.filter(member=world.member).values_list("key_id", flat=True))
     assert len(keys_used) == 2
+
+
+def test_changing_the_digest_keeps_older_entries_verifying(settings, world, chain, ledger_digest):
+    """An installation that switches JIFEN_LEDGER_DIGEST and rotates: new entries, heads and
+    anchors use the new digest, each older row still verifies under the digest of its key."""
+    other = keys.SM3 if ledger_digest == keys.SHA256 else keys.SHA256
+    settings.JIFEN_LEDGER_DIGEST = other
+    settings.JIFEN_LEDGER_KEYS = [new_ledger_key(other), *settings.JIFEN_LEDGER_KEYS]
+    give(world, world.member, 6, "P03", 2)
+    anchor = _anchor(world, quarter=2)
+
+    out, _err, failure = verify()
+
+    assert failure is None, out
+    assert f"Keyed digests: {', '.join(sorted([keys.SHA256.upper(), keys.SM3.upper()]))}." in out
+    assert keys.by_id(anchor.key_id).digest == other

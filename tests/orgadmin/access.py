@@ -70,4 +70,8 @@ CASES = [
         REFUSED,
         kwargs=lambda world: {"pk": world.scheme.grade_levels.get(code="good").pk},
     ),
+    Case("orgadmin:audit_log", REFUSED),
+    Case("orgadmin:audit_log", REFUSED, query="?who=adm&action=orgs&since=2026-01-01"),
+    Case("orgadmin:access_records", REFUSED),
+    Case("orgadmin:access_records", REFUSED, query="?channel=export&whose=张"),
 ]

@@ -11,4 +11,7 @@ CASES = [
     # For load balancers and supervisors: they say nothing about anyone's data.
     Case("healthz", expect={}),
     Case("readyz", expect={}),
+    Case("password_change", expect={"anonymous": 302}),
+    # How long the session has left: zero for a visitor, never a redirect.
+    Case("session_status", expect={}),
 ]

@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+import tarfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from django.db import connection
 from jifen.declarations.models import Declaration
 from jifen.exchange.enums import JobState
 from jifen.exchange.models import Job
+from jifen.orgs import encryption
+from jifen.orgs.models import Member
 from jifen.portal.models import DeclarationFile
 from jifen.web import backup
 from tests.databases import empty_database_like_the_tests, url_of
@@ -41,13 +44,30 @@ def manage(*args, env: dict) -> subprocess.CompletedProcess:
 
 
 def server_env(database_url: str, media: Path, keys: list[str]) -> dict:
+    personal = settings.JIFEN_PERSONAL_DATA_KEYS
     return {
         "DATABASE_URL": database_url,
         "JIFEN_MEDIA_ROOT": str(media),
         "JIFEN_VAR_DIR": str(media.parent),
         "JIFEN_LEDGER_KEY": keys[0],
         "JIFEN_LEDGER_RETIRED_KEYS": ",".join(keys[1:]),
+        "JIFEN_PERSONAL_DATA_KEY": personal[0],
+        "JIFEN_PERSONAL_DATA_RETIRED_KEYS": ",".join(personal[1:]),
     }
+
+
+ENCRYPTED = ("id_number", "phone", "birth_date")
+
+
+def readable(dump: str) -> str:
+    """The dump with the roster's personal data decrypted: a dump carries it encrypted, afresh
+    (another nonce) each time it is written."""
+    root = ET.fromstring(dump)
+    for obj in root:
+        for field in obj if obj.get("model") == "orgs.member" else ():
+            if field.get("name") in ENCRYPTED and field.text:
+                field.text = encryption.decrypt(field.text, f"orgs.member.{field.get('name')}")
+    return ET.tostring(root, encoding="unicode")
 
 
 def _evidence_and_an_export():
@@ -112,6 +132,11 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
         wrong = manage("restore", str(archive), env={**env, "JIFEN_LEDGER_KEY": "another key"})
         assert wrong.returncode != 0 and "本服务器没有" in wrong.stderr
         assert backup.key_fingerprints()["ledger"][0] in wrong.stderr
+        # Nor without the key of the roster's personal data.
+        other = {**env, "JIFEN_PERSONAL_DATA_KEY": "aes-256-gcm:another-key"}
+        wrong = manage("restore", str(archive), env=other)
+        assert wrong.returncode != 0 and "本服务器没有" in wrong.stderr
+        assert backup.key_fingerprints()["personal_data"][0] in wrong.stderr
 
         # Into a media directory that holds files: refused.
         restored_media.mkdir(parents=True)
@@ -141,5 +166,12 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
     assert len(scores) > 1000 and len(digests) > 700
     assert values(copy.stdout, ("score", "points")) == scores
     assert values(copy.stdout, ("digest", "mark", "code")) == digests
-    assert copy.stdout == source.stdout  # and every other row and field
+    assert readable(copy.stdout) == readable(source.stdout)  # and every other row and field
+    # The archive, like the database, holds the roster's personal data encrypted only.
+    with tarfile.open(archive, "r:gz") as opened:
+        database = opened.extractfile("database.xml").read().decode()
+    clear = [m.id_number for m in Member.objects.all()] + [
+        m.phone for m in Member.objects.exclude(phone="")
+    ]
+    assert len(clear) > 20 and not [value for value in clear if value in database]
     assert checksums(restored_media) == checksums(_media) == manifest["files"]

@@ -5,7 +5,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from jifen.web import signin
+from jifen.audit import clients
 
 pytestmark = pytest.mark.django_db
 
@@ -115,4 +115,10 @@ def test_a_missing_or_malformed_forwarded_address_falls_back_to_the_peer(rf, set
     settings.JIFEN_TRUSTED_PROXIES = 1
     request = rf.get("/", REMOTE_ADDR=OFFICE, HTTP_X_FORWARDED_FOR=forwarded)
 
-    assert signin.client_ip(request) == OFFICE
+    assert clients.client_ip(request) == OFFICE
+
+
+def test_the_admin_sign_in_counts_towards_the_same_lockout(client, users):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "alice", "password": "guess"}, REMOTE_ADDR=OFFICE)
+    assert sign_in(client, "alice").status_code == 429

@@ -1,5 +1,6 @@
 """Organisations and the roster (党员名册). ID numbers and phones are shown in full only to
-admins of the member's branch; writes go through jifen.orgs.services."""
+admins of the member's branch, and each time they are an access record is written; writes go
+through jifen.orgs.services."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -8,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jifen.api.endpoints.common import ID, ScopedBranchField, filtered, query_params
+from jifen.audit.models import FULL_VALUES, Channel
+from jifen.audit.services import record_access
 from jifen.orgs import services
 from jifen.orgs.enums import MemberCategory, MemberState, RoleKind
 from jifen.orgs.models import Member, Organisation
@@ -78,21 +81,47 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return visible_members(self.request.user).select_related("branch")
 
     def get_serializer_context(self):
-        admin_orgs = visible_organisations(self.request.user, [RoleKind.ADMIN])
-        return {**super().get_serializer_context(), "admin_branches": _ids(admin_orgs)}
+        return {**super().get_serializer_context(), "admin_branches": self._admin_branches()}
+
+    def _admin_branches(self) -> set[int]:
+        if not hasattr(self, "_admin_branch_ids"):
+            admin_orgs = visible_organisations(self.request.user, [RoleKind.ADMIN])
+            self._admin_branch_ids = _ids(admin_orgs)
+        return self._admin_branch_ids
+
+    def _shown(self, members) -> dict | list:
+        """The members as the user may see them; those shown with their full ID number and
+        phone are recorded (who saw what)."""
+        members = list(members)
+        full = [m for m in members if m.branch_id in self._admin_branches()]
+        if full:
+            record_access(
+                viewer=self.request.user,
+                members=full,
+                fields=FULL_VALUES,
+                channel=Channel.API,
+                place=self.request.get_full_path()[:200],
+            )
+        return self.get_serializer(members, many=True).data
+
+    def _one(self, member, **kwargs) -> Response:
+        return Response(self._shown([member])[0], **kwargs)
 
     @extend_schema(parameters=[MemberQuery])
     def list(self, request):
         params = query_params(request, MemberQuery)
         page = self.paginate_queryset(filtered(self.get_queryset(), params, MEMBER_LOOKUPS))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self._shown(page))
+
+    def retrieve(self, request, pk=None):
+        return self._one(self.get_object())
 
     @extend_schema(request=MemberCreateSerializer, responses={201: MemberSerializer})
     def create(self, request):
         data = MemberCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         member = services.member_create(actor=request.user, **data.validated_data)
-        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+        return self._one(member, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberSerializer, responses=MemberSerializer)
     def partial_update(self, request, pk=None):
@@ -100,7 +129,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = MemberSerializer(member, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         member = services.member_update(actor=request.user, member=member, **data.validated_data)
-        return Response(self.get_serializer(member).data)
+        return self._one(member)
 
     @extend_schema(request=TransferSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
@@ -110,7 +139,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         member = services.member_transfer(
             actor=request.user, member=self.get_object(), **data.validated_data
         )
-        return Response(self.get_serializer(member).data)
+        return self._one(member)
 
 
 def _ids(queryset) -> set[int]:

@@ -1,6 +1,7 @@
 """Put a new key in front of the points archive's keys; the old ones stay to verify what they
 signed. Every app server and worker must then run with the same keys (copy the file, or set
-the environment) and be restarted."""
+the environment) and be restarted. The new key is for the keyed digest JIFEN_LEDGER_DIGEST
+names (HMAC-SHA-256 or HMAC-SM3): rotating is also how an installation changes its digest."""
 
 import os
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = "Make a new current key for the points archive's chain, keeping the old keys."
 
     def handle(self, *args, **options):
-        key = new_ledger_key()
+        key = new_ledger_key(settings.JIFEN_LEDGER_DIGEST)
         if os.environ.get("JIFEN_LEDGER_KEY"):
             self.stdout.write(
                 _(
@@ -33,8 +34,8 @@ class Command(BaseCommand):
         path.chmod(0o600)
         self.stdout.write(
             _(
-                "New key %(id)s is now first in %(path)s; the old keys stay below it. Copy the "
-                "file to every app server and worker and restart them."
+                "New key %(id)s (%(digest)s) is now first in %(path)s; the old keys stay below "
+                "it. Copy the file to every app server and worker and restart them."
             )
-            % {"id": key_id(key), "path": path}
+            % {"id": key_id(key), "digest": settings.JIFEN_LEDGER_DIGEST.upper(), "path": path}
         )

@@ -46,6 +46,11 @@ class Command(BaseCommand):
                 "anchors": report.anchors,
             }
         )
+        if report.digests:
+            self.stdout.write(
+                _("Keyed digests: %(digests)s.")
+                % {"digests": ", ".join(sorted(d.upper() for d in report.digests))}
+            )
         if not report.problems:
             self.stdout.write(_("The points archive is intact."))
             return

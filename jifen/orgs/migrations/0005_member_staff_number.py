@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ('orgs', '0004_id_number_index_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

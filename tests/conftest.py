@@ -52,6 +52,15 @@ def transactional_db(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _triggers_lifted_for_emptying(request):
+    """Tests marked `django_db(transaction=True)` get the same lifting as those asking for
+    `transactional_db` by name: the fixture above is torn down before pytest-django empties."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+
+
+@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     """Evidence and export files go to a fresh directory per test."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -33,7 +33,7 @@ def object_storage(settings, _media):
 
 
 def test_evidence_is_stored_and_served_through_the_storage(object_storage, world, client):
-    declaration = portal.declaration_submit_with_files(
+    declaration = portal.declaration_submit_with_uploads(
         actor=world.member_user,
         token=uuid.uuid4(),
         files=[SimpleUploadedFile("心得.pdf", PDF)],

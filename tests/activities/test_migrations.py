@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,7 +12,7 @@ from tests.activities.helpers import plan
 from tests.conftest import YEAR
 from tests.factories import MemberFactory
 
-BEFORE = [("cycle", "0004_notification_moved"), ("activities", None)]
+BEFORE = [("cycle", "0004_notification_moves_to_notifications"), ("activities", None)]
 
 
 def _migrate(targets):
@@ -26,8 +25,7 @@ def _latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_meetings_become_closed_activities_with_all_they_recorded(world):
+def test_meetings_become_closed_activities_with_all_they_recorded(transactional_db, world):
     absent = MemberFactory(name="王五", branch=world.branch)
     old = _migrate(BEFORE)
     try:

@@ -51,8 +51,12 @@ def tab_to(page, target, limit=40):
     raise AssertionError(f"{target} not reached with {limit} presses of Tab")
 
 
-def focused_row(page):
-    return page.evaluate(f"() => {FOCUSED}.closest('tr') && {FOCUSED}.closest('tr').id")
+def expect_focus_in_row(page, row_id: str):
+    """The focus comes to rest in the row `row_id`: htmx moves it when the swapped row settles,
+    a moment after the row's new text is there, so the check waits for it."""
+    page.wait_for_function(
+        f"rowId => {FOCUSED}.closest('tr') && {FOCUSED}.closest('tr').id === rowId", arg=row_id
+    )
 
 
 def assert_focus_ring(page):
@@ -113,7 +117,7 @@ def test_committee_reviews_the_queue_with_the_keyboard(page, world, queue):
     assert_focus_ring(page)
     page.keyboard.press("Enter")
     expect(rows[first]).to_contain_text("已通过")
-    assert focused_row(page) == f"declaration-{first.pk}"
+    expect_focus_in_row(page, f"declaration-{first.pk}")
     page.keyboard.press("Tab")
     expect(rows[second].get_by_role("checkbox")).to_be_focused()
 
@@ -130,7 +134,7 @@ def test_committee_reviews_the_queue_with_the_keyboard(page, world, queue):
     tab_to(page, rows[second].get_by_role("button", name="调整"))
     page.keyboard.press("Space")
     expect(rows[second]).to_contain_text("只有部分工作有记录")
-    assert focused_row(page) == f"declaration-{second.pk}"
+    expect_focus_in_row(page, f"declaration-{second.pk}")
 
     # Reject without a reason: the refusal takes the focus and is read out; Tab leads back to
     # the row's fields, the reason is typed, and the rejection goes through.

@@ -14,6 +14,7 @@ from jifen.schemes import services as schemes
 from tests.factories import valid_id_number
 
 PASSWORD = "Two-Servers-2026"
+ONE_TIME_PASSWORD = "Given-Once-2026"
 
 
 def build() -> None:
@@ -38,8 +39,13 @@ def build() -> None:
             id_number=valid_id_number(7000 + number),
             join_date=datetime.date(2015, 7, 1),
         )
-        orgs.member_account_create(actor=root, member=member, username=username, password=PASSWORD)
+        orgs.member_account_create(
+            actor=root, member=member, username=username, password=ONE_TIME_PASSWORD
+        )
         member.refresh_from_db()
+        # The member has since chosen their own password (saving it clears the one-time flag).
+        member.user.set_password(PASSWORD)
+        member.user.save()
         people[username] = {"user": member.user_id, "member": member.pk}
     secretary = users.objects.get(username="secretary")
     orgs.role_grant(actor=root, user=secretary, organisation=branch, kind=RoleKind.SECRETARY)

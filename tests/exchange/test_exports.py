@@ -286,6 +286,6 @@ def test_the_ledger_names_who_recorded_each_entry_not_their_account(world):
         reason="测试记录",
     )
     content, _ = _export("ledger", world.member_user, member=world.member.pk)
-    header, *rows = sheets(content)["积分档案"]
+    header, *rows = tables(content)["积分档案"]
     recorder = header.index("记录人")
     assert [row[recorder] for row in rows] == ["李书记", "管理员"]

@@ -129,7 +129,7 @@ def test_a_new_member_typed_with_full_width_digits_is_stored_in_ascii(world):
     phone = "１３９ ００１３ ９０００"
     report = _import(world, xlsx(ROSTER_HEADER, [roster_row("王　五", full_width, 联系电话=phone)]))
     assert report.count(CREATED) == 1
-    member = Member.objects.get(id_number=number)
+    member = member_by_id_number(number)
     assert (member.name, member.phone) == ("王五", "13900139000")
     again = _import(world, xlsx(ROSTER_HEADER, [roster_row("王五", number, 联系电话=phone)]))
     assert again.outcomes == {2: UNCHANGED}

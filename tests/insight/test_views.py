@@ -171,7 +171,7 @@ def test_a_general_branch_ranks_its_members_in_one_ranking(client, world):
 
     response = client.get(reverse("insight:dashboard", args=[world.general.pk]), {"year": YEAR})
 
-    rows = [(r.rank, r.member.rank, r.member.name) for r in response.context["board"].ranking]
+    rows = [(r.overall_rank, r.year_rank, r.member.name) for r in response.context["page"]]
     assert rows == [(1, 1, "张三"), (2, 1, "李四"), (3, 2, "王五")]
     assert "后勤党总支内排名" in response.text and "支部内排名" in response.text
 

@@ -15,7 +15,7 @@ from jifen.ledger.models import Entry
 from jifen.portal.forms import DateInput
 from tests.activities.helpers import kind, plan
 from tests.conftest import YEAR
-from tests.exchange.helpers import pdf_text, sheets
+from tests.exchange.helpers import pdf_text, tables
 
 MARCH_10 = datetime.date(YEAR, 3, 10)
 
@@ -147,7 +147,7 @@ def test_the_record_book_exports_to_excel_and_pdf(client, world, held):
     client.force_login(world.secretary)
     url = reverse("exchange:branch_export", args=[world.branch.pk, "record_book"])
     xlsx = client.post(url, {"year": YEAR, "format": "xlsx"})
-    rows = sheets(xlsx.content)["已开展的活动"]
+    rows = tables(xlsx.content)["已开展的活动"]
     assert rows[1][3] == "三月支委会" and rows[1][12] == "研究工作"
     pdf = client.post(url, {"year": YEAR, "format": "pdf"})
     text = pdf_text(pdf.content)

@@ -170,8 +170,6 @@ def test_a_demo_year_round_trips_through_backup_and_restore(transactional_db, tm
     # The archive, like the database, holds the roster's personal data encrypted only.
     with tarfile.open(archive, "r:gz") as opened:
         database = opened.extractfile("database.xml").read().decode()
-    clear = [m.id_number for m in Member.objects.all()] + [
-        m.phone for m in Member.objects.exclude(phone="")
-    ]
+    clear = [value for m in Member.objects.all() for value in (m.id_number, m.phone) if value]
     assert len(clear) > 20 and not [value for value in clear if value in database]
     assert checksums(restored_media) == checksums(_media) == manifest["files"]

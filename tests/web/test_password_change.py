@@ -78,7 +78,7 @@ def test_a_one_time_password_leads_to_the_change_page_first(client, world):
     user = member.user
 
     assert _sign_in(client, "wangwu", "Einmal-2026!").status_code == 302
-    for url in (reverse("portal:index"), reverse("orgadmin:index"), "/"):
+    for url in (reverse("portal:me"), reverse("orgadmin:index"), "/"):
         assert client.get(url)["Location"] == reverse("password_change"), url
     page = client.get(reverse("password_change"))
     assert page.status_code == 200 and page.context["reason"]
@@ -86,7 +86,7 @@ def test_a_one_time_password_leads_to_the_change_page_first(client, world):
     assert api.status_code == 403 and api.json()["code"] == "password_change_required"
 
     _change(client, "Einmal-2026!", "Selbst-Gewaehlt-7")
-    assert client.get(reverse("portal:index")).status_code == 200
+    assert client.get(reverse("portal:me")).status_code == 200
     assert services.change_required(user) is None
 
 

@@ -32,10 +32,10 @@ def _age(client, *, idle=0, signed_in_for=0):
 def test_thirty_minutes_without_activity_sign_the_user_out(signed_in):
     _age(signed_in, idle=31 * MINUTE)
 
-    response = signed_in.get(reverse("portal:index"))
+    response = signed_in.get(reverse("password_change"))
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next=%2Fportal%2F"
+    assert response["Location"] == f"{reverse('login')}?next=%2Fpassword%2F"
     assert "_auth_user_id" not in signed_in.session
     ended = AuditEvent.objects.get(action="accounts.session.ended")
     assert ended.actor_name == "secretary" and ended.data == {"reason": "idle"}
@@ -45,7 +45,7 @@ def test_thirty_minutes_without_activity_sign_the_user_out(signed_in):
 
 def test_activity_within_the_limit_keeps_the_session(signed_in):
     _age(signed_in, idle=29 * MINUTE)
-    assert signed_in.get(reverse("portal:index")).status_code == 200
+    assert signed_in.get(reverse("password_change")).status_code == 200
     _age(signed_in, idle=0)
     assert time.time() - signed_in.session[sessions.SEEN] < 5
 
@@ -53,13 +53,13 @@ def test_activity_within_the_limit_keeps_the_session(signed_in):
 def test_the_idle_timeout_is_configurable(signed_in, settings):
     settings.JIFEN_SESSION_IDLE_MINUTES = 5
     _age(signed_in, idle=6 * MINUTE)
-    assert signed_in.get(reverse("portal:index")).status_code == 302
+    assert signed_in.get(reverse("password_change")).status_code == 302
 
 
 def test_a_session_ends_after_its_absolute_lifetime_whatever_the_activity(signed_in):
     _age(signed_in, idle=0, signed_in_for=8 * 60 * MINUTE + 1)
 
-    response = signed_in.get(reverse("portal:index"))
+    response = signed_in.get(reverse("password_change"))
 
     assert response.status_code == 302
     assert AuditEvent.objects.get(action="accounts.session.ended").data == {"reason": "absolute"}

@@ -16,6 +16,7 @@ from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Role
 from jifen.schemes import services as scheme_services
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.migrations import migrate_to_latest
 
 YEAR = 2026
 # The year seen as closed, so that every month counts whatever day the tests run.
@@ -49,6 +50,14 @@ def transactional_db(transactional_db):
     yield transactional_db
     triggers.remove(connection)
     audit_triggers.remove(connection)
+
+
+@pytest.fixture
+def latest_migrations_afterwards():
+    """A test that migrates the database back leaves it at the latest migrations: the tests
+    after it need every table (and the emptying after it, the tables it flushes)."""
+    yield
+    migrate_to_latest()
 
 
 @pytest.fixture(autouse=True)

@@ -10,3 +10,8 @@ def migrate_to(target: tuple[str, str]):
     executor.migrate([target])
     executor.loader.build_graph()
     return executor.loader.project_state([target]).apps
+
+
+def migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

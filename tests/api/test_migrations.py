@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from tests.migrations import migrate_to
 
+pytestmark = pytest.mark.usefixtures("latest_migrations_afterwards")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_tokens_made_to_last_forever_get_the_default_lifetime(settings, django_user_model):

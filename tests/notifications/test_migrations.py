@@ -2,6 +2,8 @@ import pytest
 
 from tests.migrations import migrate_to
 
+pytestmark = pytest.mark.usefixtures("latest_migrations_afterwards")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_notifications_move_with_their_rows_and_old_reminders_name_their_task():

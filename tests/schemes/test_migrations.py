@@ -9,6 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from jifen.schemes import services
 
+pytestmark = pytest.mark.usefixtures("latest_migrations_afterwards")
+
 DECIMAL_SHARES = [("schemes", "0001_initial")]
 FRACTIONS = [("schemes", "0002_grade_share_as_fraction")]
 
@@ -17,15 +19,6 @@ def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.migrate(target)
     return executor.loader.project_state(target).apps
-
-
-@pytest.fixture(autouse=True)
-def _latest_afterwards():
-    """Leave the database at the latest migrations: later transactional tests need the tables
-    of the migrations that depend on these (kinds of activity, activities)."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _shares(scheme):

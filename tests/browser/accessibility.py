@@ -79,6 +79,9 @@ class Violation:
 def check(page, *, role, path=None, viewport):
     """Every violation axe finds on the page as it is now, whatever its impact."""
     page.set_viewport_size(VIEWPORTS[viewport])
+    # The page's resize handlers run in the next rendering step, before its animation frames:
+    # wait for two frames so that axe sees the page as a reader at that size would.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe.axe_script)
     result = page.evaluate("() => axe.run({resultTypes: ['violations']})")
@@ -198,13 +201,14 @@ def crawl(page, start_paths, checked, *, limit=100):
     route (see route_key); yields each HTML page's path, and whether it is new: a page whose
     shape (see _Markup) is not in `checked` is added to it and loaded in `page` for checking.
     Files (exports, evidence, templates) are fetched to see what they are, never opened."""
-    queue = deque(start_paths)
+    queue = deque((path, "the start") for path in start_paths)
     queued = {route_key(path) for path in start_paths}
     shown = set()
     while queue and len(shown) < limit:
-        response = page.context.request.get(queue.popleft())
+        link, found_on = queue.popleft()
+        response = page.context.request.get(link)
         path = _path(response.url)
-        assert response.status == 200, f"{path} answered {response.status}"
+        assert response.status == 200, f"{path} (linked from {found_on}) answered {response.status}"
         key = route_key(path)
         if "text/html" not in response.headers["content-type"] or key in shown:
             continue  # a file, or a redirect to a page already seen
@@ -219,7 +223,7 @@ def crawl(page, start_paths, checked, *, limit=100):
             key = route_key(link)
             if key not in queued:
                 queued.add(key)
-                queue.append(link)
+                queue.append((link, path))
 
 
 def report(violations):

@@ -134,7 +134,7 @@ def test_a_chosen_file_survives_a_wrong_value(page, world, on_april_2, check, si
     page.get_by_role("button", name="提交审核").click()
 
     # The refusal stands beside the field it is about.
-    expect(page.locator("#id_points ~ .invalid-feedback")).to_contain_text("分值在 1 到 3 分之间")
+    expect(page.locator("#id_points_error")).to_contain_text("分值在 1 到 3 分之间")
     kept = page.get_by_label("心得体会.pdf")
     expect(kept).to_be_checked()
     check(f"declare-error-keeps-the-file-{size}")

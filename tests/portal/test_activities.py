@@ -143,6 +143,15 @@ def test_the_record_book_shows_requirements_activities_and_members(client, world
     assert "研究工作" in response.text and "100.0%" in response.text
 
 
+def test_the_record_book_links_each_activity_only_for_those_who_run_them(client, world, held):
+    activity_url = reverse("portal:activity", args=[held.pk])
+    book_url = reverse("portal:record_book", args=[world.branch.pk, YEAR])
+    for user, links in ((world.reviewer, False), (world.secretary, True)):
+        client.force_login(user)
+        assert (activity_url in client.get(book_url).text) is links
+        assert client.get(activity_url).status_code == (200 if links else 404)
+
+
 def test_the_record_book_exports_to_excel_and_pdf(client, world, held):
     client.force_login(world.secretary)
     url = reverse("exchange:branch_export", args=[world.branch.pk, "record_book"])

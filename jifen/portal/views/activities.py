@@ -336,5 +336,7 @@ def record_book(request, branch_id: int, year: int):
     branches = rules.visible_organisations(request.user, BOOK_ROLES).filter(kind=OrgKind.BRANCH)
     branch = get_object_or_404(branches, pk=branch_id)
     book = activities.record_book(branch, year, today())
-    context = {"branch": branch, "org": branch, "year": year, "book": book}
+    # Reviewers and admins read the book; only those who run the activities open each one.
+    runs = rules.can_run_activities(request.user, branch)
+    context = {"branch": branch, "org": branch, "year": year, "book": book, "runs": runs}
     return render(request, "portal/activities/book.html", context)

@@ -223,7 +223,7 @@ def answers_to_report(branch: Organisation) -> QuerySet[Objection]:
     return (
         Objection.objects.filter(notice__branch=branch, reported_at__isnull=True)
         .exclude(status=ObjectionStatus.OPEN)
-        .select_related("member", "notice", "correction_entry")
+        .select_related("member", "notice", "correction_entry__item")
     )
 
 

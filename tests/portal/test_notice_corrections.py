@@ -54,6 +54,15 @@ def test_the_answer_form_names_each_entry_by_its_item_month_points_and_reason(cl
     assert f'<option value="{entry.pk}">{label}</option>' in page.text
 
 
+def test_answers_to_report_name_the_correcting_entrys_item(client, world, objection):
+    client.force_login(world.secretary)
+    _answer(client, world, objection)
+
+    page = client.get(reverse("portal:objections", args=[world.branch.pk]))
+
+    assert f"<td>P02 {world.item('P02').name} · 3 月 · 2.0</td>" in page.text
+
+
 def test_a_correction_is_posted_as_a_new_version_on_the_public_pages(client, world, objection):
     old_url = reverse("insight:public_notice", args=[objection.notice.pk])
     first = client.get(old_url)

@@ -594,7 +594,7 @@ def _register_update(quarter: Quarter) -> list[tuple[RegisterRow, object]]:
     whose score changed with their score before. Ranks move with the scores."""
     fresh = {row.member_id: row for row in _register_rows(quarter)}
     changed = []
-    for row in quarter.register_rows.select_for_update():
+    for row in quarter.register_rows.select_for_update(of=("self",)).order_by("pk"):
         new = fresh.get(row.member_id)
         if new is None:
             continue

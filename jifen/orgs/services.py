@@ -484,11 +484,13 @@ def member_accounts_create(*, actor, members) -> tuple[list[IssuedAccount], list
         password = _one_time_password()
         member_account_create(actor=actor, member=member, username=username, password=password)
         issued.append(IssuedAccount(member, username, password))
-    # Who got which user name, never the passwords.
+    # Who got which user name, never the passwords; filed under the branch when there is one.
+    branches = {member.branch for member in locked}
     log_action(
         "orgs.accounts.bulk_created",
         actor=actor,
         obj=None,
+        organisation=branches.pop() if len(branches) == 1 else None,
         accounts={str(account.member.pk): account.username for account in issued},
         skipped=len(locked) - len(issued),
         no_user_name=[member.pk for member in no_name],

@@ -140,3 +140,14 @@ def test_the_member_objects_to_the_current_version(world, cycle):
     notice = cycle.publish()
     _accept(world, _object(notice, world.member_user))
     assert list(selectors.notices_open_to(world.member, DURING)) == [Notice.objects.get(version=2)]
+
+
+def test_an_appeal_accepted_after_the_lock_posts_a_new_version_too(world, cycle):
+    notice = cycle.lock().notices.get()
+    appeal = _object(notice, world.member_user, today=notice.closes_on + datetime.timedelta(1))
+
+    _accept(world, appeal, actor=world.reviewer)
+
+    newer = Notice.objects.get(replaces=notice)
+    assert _row(newer, "张三").score == d("60.7")
+    assert ScoreCorrection.objects.get().note.startswith("经申诉更正：原 60.0 分，现 60.7 分")

@@ -123,6 +123,17 @@ class Notice(models.Model):
     # When the notice or its rows last changed: the public pages' cache and ETag are keyed on
     # it, so whatever changes a notice saves it (a re-issue included).
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # A notice is never edited once posted: when an accepted objection or appeal changes a
+    # score, the quarter's notice is posted again as a new version that replaces this one.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    replaces = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces the version"),
+    )
 
     class Meta:
         verbose_name = _("public notice")
@@ -144,6 +155,14 @@ class Notice(models.Model):
     def months(self) -> list[int]:
         return self.quarter.months if self.quarter_id else list(range(1, 13))
 
+    @property
+    def newer(self) -> "Notice | None":
+        """The version that replaced this one, if any."""
+        try:
+            return self.replaced_by
+        except Notice.DoesNotExist:
+            return None
+
 
 class NoticeRow(models.Model):
     """What the public sees of one member: name, branch, score and rank, nothing else."""
@@ -161,6 +180,46 @@ class NoticeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_name} {self.score}"
+
+
+class ScoreCorrection(models.Model):
+    """A member's quarter score changed by an accepted objection or appeal after the notice:
+    the register row shows the new score, this keeps the old one and the notice version that
+    posted the new one (the register's 备注)."""
+
+    quarter = models.ForeignKey(Quarter, models.PROTECT, related_name="corrections")
+    member = models.ForeignKey(
+        "orgs.Member", models.PROTECT, related_name="score_corrections", verbose_name=_("member")
+    )
+    objection = models.ForeignKey(
+        "Objection", models.PROTECT, related_name="score_corrections", verbose_name=_("objection")
+    )
+    old_score = models.DecimalField(_("score before"), null=True, blank=True, **POINTS)
+    new_score = models.DecimalField(_("score after"), null=True, blank=True, **POINTS)
+    corrected_on = models.DateField(_("corrected on"))
+    notice = models.ForeignKey(
+        Notice, models.PROTECT, related_name="corrections", verbose_name=_("notice version")
+    )
+
+    class Meta:
+        verbose_name = _("score correction")
+        verbose_name_plural = _("score corrections")
+        ordering = ["quarter_id", "member_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.old_score} → {self.new_score}"
+
+    @property
+    def note(self) -> str:
+        """The register's 备注 for this correction."""
+        values = {
+            "old": "—" if self.old_score is None else self.old_score,
+            "new": "—" if self.new_score is None else self.new_score,
+            "day": self.corrected_on.isoformat(),
+        }
+        if self.objection.kind == ObjectionKind.APPEAL:
+            return _("Corrected after an appeal: was %(old)s, now %(new)s (%(day)s)") % values
+        return _("Corrected after an objection: was %(old)s, now %(new)s (%(day)s)") % values
 
 
 class Objection(models.Model):

@@ -31,6 +31,7 @@ from jifen.cycle.models import (
     Objection,
     Quarter,
     RegisterRow,
+    ScoreCorrection,
     YearFiling,
     YearResult,
 )
@@ -102,12 +103,35 @@ def general_meetings(branch: Organisation, year: int | None = None) -> QuerySet[
 # ---------------------------------------------------------------- notices
 
 
-def public_notices(today: datetime.date | None = None) -> QuerySet[Notice]:
-    """Notices posted now or whose appeal period still runs: what the public page shows."""
+def public_notices(
+    today: datetime.date | None = None, *, replaced: bool = False
+) -> QuerySet[Notice]:
+    """Notices posted now or whose appeal period still runs: what the public page shows. A
+    version replaced by a corrected one is left out unless `replaced` (its own page stays, to
+    point to the correction)."""
     today = today or timezone.localdate()
-    return Notice.objects.filter(opens_on__lte=today, appeals_close_on__gte=today).select_related(
-        "branch", "quarter"
-    )
+    notices = Notice.objects.filter(opens_on__lte=today, appeals_close_on__gte=today)
+    if not replaced:
+        notices = notices.filter(replaced_by__isnull=True)
+    return notices.select_related("branch", "quarter", "replaced_by")
+
+
+def current_notice(quarter: Quarter) -> Notice | None:
+    """The quarter's notice as it stands: the newest version, which nothing replaced."""
+    return quarter.notices.filter(replaced_by__isnull=True).order_by("-version").first()
+
+
+def notice_corrections(notice: Notice) -> QuerySet[ScoreCorrection]:
+    """The score corrections posted by this version of a notice."""
+    return notice.corrections.select_related("member", "objection")
+
+
+def register_notes(quarter: Quarter) -> dict[int, list[ScoreCorrection]]:
+    """The corrections of a quarter's register, by member, oldest first (the 备注)."""
+    notes: dict[int, list[ScoreCorrection]] = {}
+    for correction in quarter.corrections.select_related("objection").order_by("pk"):
+        notes.setdefault(correction.member_id, []).append(correction)
+    return notes
 
 
 def notice_rows(notice: Notice) -> QuerySet[NoticeRow]:
@@ -160,7 +184,10 @@ def notices_open_to(member: Member, today: datetime.date) -> QuerySet[Notice]:
     )
     return (
         Notice.objects.filter(
-            branch=member.branch_id, opens_on__lte=today, appeals_close_on__gte=today
+            branch=member.branch_id,
+            opens_on__lte=today,
+            appeals_close_on__gte=today,
+            replaced_by__isnull=True,
         )
         .annotate(listed_quarter=Exists(in_register), listed_year=Exists(in_year))
         .filter(listed)
@@ -196,7 +223,7 @@ def answers_to_report(branch: Organisation) -> QuerySet[Objection]:
     return (
         Objection.objects.filter(notice__branch=branch, reported_at__isnull=True)
         .exclude(status=ObjectionStatus.OPEN)
-        .select_related("member", "notice", "correction_entry")
+        .select_related("member", "notice", "correction_entry__item")
     )
 
 

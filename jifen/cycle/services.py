@@ -36,6 +36,7 @@ from jifen.cycle.models import (
     Objection,
     Quarter,
     RegisterRow,
+    ScoreCorrection,
     UnqualifiedHandling,
     YearFiling,
     YearResult,
@@ -264,7 +265,7 @@ def quarter_lock(
     row = _quarter_for_update(branch, year, quarter)
     if row.state == QuarterState.LOCKED:
         raise InvalidState(_("This quarter is already locked."), code="quarter_locked")
-    notice = row.notices.order_by("-opens_on").first()
+    notice = selectors.current_notice(row)
     if row.state != QuarterState.ON_NOTICE or notice is None:
         raise InvalidState(_("The quarter's results must be posted first."), code="not_on_notice")
     if _today(today) <= notice.closes_on:
@@ -272,7 +273,8 @@ def quarter_lock(
             _("The notice runs until %(day)s.") % {"day": notice.closes_on}, code="notice_open"
         )
     held = periods.take(branch, year, row.months)
-    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
+    # Objections to every version of the quarter's notice count, not only to the current one.
+    if Objection.objects.filter(notice__quarter=row, status=ObjectionStatus.OPEN).exists():
         raise InvalidState(
             _("An objection to this quarter is still waiting for an answer."),
             code="objection_open",
@@ -549,8 +551,16 @@ def objection_answer(
 ) -> Objection:
     """Answer an objection (the branch committee) or an appeal (the parent organisation's
     reviewer). Accepting it records the correcting ledger entry; a locked month accepts only
-    an appeal's correction."""
+    an appeal's correction. When the correction changes a score of a quarter already posted,
+    the quarter's notice is posted again as a new version (`_notice_reissue`)."""
     _check_answerer(actor, objection)
+    # The quarter's row first: two answers about one quarter re-post its notice in turn, each
+    # from the register the other left.
+    quarter = (
+        Quarter.objects.select_for_update().get(pk=objection.notice.quarter_id)
+        if objection.notice.quarter_id
+        else None
+    )
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
         raise InvalidState(_("This objection has already been answered."), code="already_answered")
@@ -565,6 +575,8 @@ def objection_answer(
     objection.save(
         update_fields=["status", "answer", "answered_by", "answered_at", "correction_entry"]
     )
+    if accept and quarter is not None:
+        _notice_reissue(actor, quarter, objection)
     _tell_objector(objection)
     log_action(
         "cycle.objection.answered",
@@ -575,6 +587,81 @@ def objection_answer(
         entry=objection.correction_entry,
     )
     return objection
+
+
+def _register_update(quarter: Quarter) -> list[tuple[RegisterRow, object]]:
+    """Bring the quarter's register rows up to the archive as it stands now; return the rows
+    whose score changed with their score before. Ranks move with the scores."""
+    fresh = {row.member_id: row for row in _register_rows(quarter)}
+    changed = []
+    for row in quarter.register_rows.select_for_update(of=("self",)).order_by("pk"):
+        new = fresh.get(row.member_id)
+        if new is None:
+            continue
+        before = row.score
+        if (new.score, new.rank, new.month_scores) == (row.score, row.rank, row.month_scores):
+            continue
+        row.score, row.rank, row.month_scores = new.score, new.rank, new.month_scores
+        row.save(update_fields=["score", "rank", "month_scores"])
+        if new.score != before:
+            changed.append((row, before))
+    return changed
+
+
+def _notice_reissue(actor, quarter: Quarter, objection: Objection) -> Notice | None:
+    """After an accepted objection or appeal, post the quarter's notice again with the
+    corrected scores, as a new version replacing the current one (which stays as it was), and
+    note each changed score on the register. The caller holds the quarter's row."""
+    current = selectors.current_notice(quarter)
+    if current is None:
+        return None
+    changed = _register_update(quarter)
+    if not changed:
+        return None
+    notice = Notice.objects.create(
+        branch=current.branch,
+        year=current.year,
+        quarter=quarter,
+        opens_on=current.opens_on,
+        closes_on=current.closes_on,
+        appeals_close_on=current.appeals_close_on,
+        published_by=actor,
+        version=current.version + 1,
+        replaces=current,
+    )
+    NoticeRow.objects.bulk_create(
+        NoticeRow(notice=notice, member_name=name, branch_name=current.branch.name, score=s, rank=r)
+        for name, s, r in _quarter_notice_rows(quarter)
+    )
+    today = timezone.localdate()
+    ScoreCorrection.objects.bulk_create(
+        ScoreCorrection(
+            quarter=quarter,
+            member_id=row.member_id,
+            objection=objection,
+            old_score=before,
+            new_score=row.score,
+            corrected_on=today,
+            notice=notice,
+        )
+        for row, before in changed
+    )
+    log_action(
+        "cycle.notice.reissued",
+        actor=actor,
+        obj=notice,
+        organisation=quarter.branch,
+        year=quarter.year,
+        quarter=quarter.number,
+        version=notice.version,
+        replaces=current,
+        objection=objection,
+        corrected=[
+            {"member": row.member_id, "before": str(before), "after": str(row.score)}
+            for row, before in changed
+        ],
+    )
+    return notice
 
 
 # ---------------------------------------------------------------- the year

@@ -92,6 +92,8 @@ def register_member_rows(line: RegisterLine, period: Period):
         yield [_("Year score"), line.score, line.rank]
     if line.exempt_reason:
         yield [_("Exempt from scoring"), line.exempt_reason, None]
+    for note in line.notes:
+        yield [_("Note"), note, None]
 
 
 def register_table_header(period: Period) -> list[str]:
@@ -108,7 +110,8 @@ def register_table_rows(lines: list[RegisterLine], period: Period):
             if not period.quarter
             else []
         )
-        yield [line.member.name, *months, *quarters, line.score, line.rank, line.exempt_reason]
+        note = "；".join(filter(None, [line.exempt_reason, *line.notes]))
+        yield [line.member.name, *months, *quarters, line.score, line.rank, note]
 
 
 def notice_header() -> list[str]:

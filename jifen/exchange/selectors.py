@@ -58,6 +58,8 @@ class RegisterLine:
     score: Decimal | None = None
     rank: int | None = None
     exempt_reason: str = ""
+    # The 备注 of scores corrected after the notice (accepted objections and appeals).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,12 +113,14 @@ def register(branch: Organisation, period: Period) -> Register:
     quarters = _confirmed_quarters(branch, period)
     lines: dict[int, RegisterLine] = {}
     for quarter in quarters:
+        notes = cycle.register_notes(quarter)
         for row in cycle.register_rows(quarter):
             line = lines.setdefault(row.member_id, RegisterLine(row.member))
             for month, score in zip(quarter.months, row.month_scores, strict=False):
                 line.months[month] = Decimal(score) if score is not None else None
             line.quarters[quarter.number] = (row.score, row.rank)
             line.exempt_reason = row.exempt_reason
+            line.notes.extend(c.note for c in notes.get(row.member_id, []))
             line.score, line.rank = row.score, row.rank
     if not period.quarter:
         _year_scores(branch, period.year, lines)
@@ -148,7 +152,8 @@ def _year_scores(branch: Organisation, year: int, lines: dict[int, RegisterLine]
 
 
 def published_notice(branch: Organisation, period: Period) -> Notice:
-    notices = cycle.branch_notices(branch, period.year)
+    # The version posted last: a corrected notice replaces the one before.
+    notices = cycle.branch_notices(branch, period.year).filter(replaced_by__isnull=True)
     notice = (
         notices.filter(quarter__number=period.quarter)
         if period.quarter

@@ -175,6 +175,9 @@ def upload_preview(request, upload_id):
             messages.error(request, error.message)
         else:
             messages.success(request, _summary(report.summary()))
+            if upload.kind == UploadKind.ROSTER:
+                # Imported members have no account yet: the next step is to open them.
+                return redirect("orgadmin:accounts_create")
             return redirect("exchange:index")
     if background:
         return _background_page(request, upload, form)

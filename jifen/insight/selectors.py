@@ -40,10 +40,11 @@ SCORE_BINS = (0, 60, 70, 80, 90, 100)
 # Public notices
 
 
-def current_notices(today: datetime.date) -> QuerySet[Notice]:
-    """The notices the public pages show, newest first, with what their headings name."""
+def current_notices(today: datetime.date, *, replaced: bool = False) -> QuerySet[Notice]:
+    """The notices the public pages show, newest first, with what their headings name (with
+    `replaced`, the versions a correction replaced too)."""
     return (
-        public_notices(today)
+        public_notices(today, replaced=replaced)
         .select_related("branch__parent", "quarter__anchor")
         .order_by("-opens_on", "branch__name", "pk")
     )
@@ -56,7 +57,7 @@ def notices_listed(today: datetime.date) -> QuerySet[Notice]:
 
 def notices_changed(today: datetime.date) -> datetime.datetime | None:
     """When a notice of the public list last changed."""
-    return public_notices(today).aggregate(changed=Max("changed_at"))["changed"]
+    return public_notices(today, replaced=True).aggregate(changed=Max("changed_at"))["changed"]
 
 
 def archived_notices(user) -> QuerySet[Notice]:
@@ -69,7 +70,7 @@ def archived_notices(user) -> QuerySet[Notice]:
     own = Member.objects.filter(user=user).values("branch_id")
     return (
         Notice.objects.filter(Q(branch__in=visible_organisations(user)) | Q(branch__in=own))
-        .select_related("branch__parent", "quarter")
+        .select_related("branch__parent", "quarter", "replaced_by")
         .annotate(listed=Count("rows"))
         .order_by("-opens_on", "-pk")
     )

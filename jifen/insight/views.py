@@ -47,12 +47,17 @@ def public_notice(request, pk):
     """One notice, its rows a page at a time; the same for every reader, cached whole."""
 
     def page():
-        notice = get_object_or_404(selectors.current_notices(timezone.localdate()), pk=pk)
+        notices = selectors.current_notices(timezone.localdate(), replaced=True)
+        notice = get_object_or_404(notices, pk=pk)
+        # A replaced version changes when its correction is posted.
+        newer = notice.newer
+        changed = max(notice.changed_at, newer.changed_at) if newer else notice.changed_at
         context = {
             "notice": notice,
             "anchor": cycle_selectors.notice_anchor(notice),
             "page": paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE),
-            "last_modified": notice.changed_at,
+            "corrections": cycle_selectors.notice_corrections(notice),
+            "last_modified": changed,
         }
         return TemplateResponse(request, "insight/public_notice.html", {**context, **PUBLIC})
 
@@ -74,6 +79,7 @@ def archived_notice(request, pk):
         "notice": notice,
         "page": paginate(request, cycle_selectors.notice_rows(notice), ROWS_PER_PAGE),
         "anchor": cycle_selectors.notice_anchor(notice),
+        "corrections": cycle_selectors.notice_corrections(notice),
         "closed": notice.appeals_close_on < timezone.localdate(),
     }
     return render(request, "insight/archived_notice.html", context)

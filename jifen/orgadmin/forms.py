@@ -125,6 +125,18 @@ class AccountCreateForm(BootstrapForm):
     )
 
 
+class AccountsBranchForm(BootstrapForm):
+    """Which branch's members get accounts at once; none chosen: every administered branch."""
+
+    branch = forms.ModelChoiceField(
+        label=_("branch"), queryset=None, required=False, empty_label=_("all my branches")
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
 class RoleGrantForm(BootstrapForm):
     user = forms.ModelChoiceField(label=_("user account"), queryset=None)
     kind = forms.ChoiceField(label=_("role"), choices=RoleKind.choices)

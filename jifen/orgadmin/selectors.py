@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from jifen.orgs.enums import MemberCategory, OrgKind, RoleKind
+from jifen.orgs.enums import MemberCategory, MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import visible_organisations
 from jifen.orgs.selectors import id_number_matches
@@ -54,6 +54,14 @@ def administered_members(user) -> QuerySet[Member]:
     return Member.objects.filter(branch__in=administered_organisations(user)).select_related(
         "branch", "user"
     )
+
+
+def members_without_account(user, branch=None) -> QuerySet[Member]:
+    """The active members of the administered branches (or of `branch`) with no user account."""
+    members = administered_members(user).filter(user__isnull=True, state=MemberState.ACTIVE)
+    if branch is not None:
+        members = members.filter(branch=branch)
+    return members.order_by("branch__path", "name", "pk")
 
 
 def organisation_roles(organisation: Organisation) -> QuerySet[Role]:

@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from jifen.audit import selectors as audit_selectors
 from jifen.audit.models import FULL_VALUES, Channel
 from jifen.audit.services import record_access
 from jifen.errors import DomainError
-from jifen.orgadmin import forms, selectors
+from jifen.orgadmin import account_sheet, forms, selectors
 from jifen.orgs import services as org_services
 from jifen.schemes import services as scheme_services
 from jifen.web.pagination import paginate
@@ -270,6 +271,58 @@ def member_account(request, pk):
         return redirect("orgadmin:member_edit", pk=member.pk)
     context = {"member": member, "link_form": link, "create_form": create}
     return render(request, "orgadmin/member_account.html", context)
+
+
+@admin_required
+@never_cache
+def accounts_create(request):
+    """Open accounts for every member without one (of a branch, or of all the admin's): the
+    one-time passwords are shown on the answer to the POST only, and offered once as a
+    workbook to print."""
+    branches = selectors.administered_branches(request.user).order_by("path")
+    form = forms.AccountsBranchForm(request.POST or request.GET or None, branches=branches)
+    branch = form.cleaned_data["branch"] if form.is_valid() else None
+    waiting = selectors.members_without_account(request.user, branch)
+    if request.method == "POST":
+        try:
+            issued, no_name = org_services.member_accounts_create(
+                actor=request.user, members=list(waiting)
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            context = {
+                "issued": issued,
+                "no_name": no_name,
+                "sealed": account_sheet.seal(request.user, issued) if issued else "",
+            }
+            return render(request, "orgadmin/accounts_issued.html", context)
+    context = {"form": form, "branch": branch, "page": paginate(request, waiting, 50)}
+    return render(request, "orgadmin/accounts_create.html", context)
+
+
+@admin_required
+@never_cache
+def accounts_sheet(request):
+    """The workbook of the passwords just issued, once; after that the list is gone."""
+    if (refused := _post_only(request)) is not None:
+        return refused
+    rows = account_sheet.unseal(request.user, request.POST.get("sealed", ""))
+    if rows is None:
+        messages.error(
+            request,
+            _(
+                "This list of passwords has already been downloaded or is too old. Set a new "
+                "one-time password on the member's account page."
+            ),
+        )
+        return redirect("orgadmin:members")
+    response = HttpResponse(
+        account_sheet.workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="accounts.xlsx"'
+    return response
 
 
 # Scoring schemes

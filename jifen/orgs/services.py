@@ -2,7 +2,10 @@
 checks permission and state, and writes an audit event."""
 
 import datetime
+import secrets
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -418,6 +421,81 @@ def member_account_create(*, actor, member: Member, username: str, password: str
     accounts.one_time_password_set(actor=actor, user=user, password=password)
     log_action("orgs.account.created", actor=actor, obj=user, organisation=member.branch)
     return member_link_user(actor=actor, member=member, user=user)
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    """An account opened for a member, with the one-time password to hand over. The password
+    lives only in this object: it is shown once and never stored in clear."""
+
+    member: Member
+    username: str
+    password: str
+
+
+# Letters and digits that cannot be read one for another on paper (no 0/O, 1/l/I).
+_LOWER, _UPPER, _DIGITS = "abcdefghjkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
+
+
+def _one_time_password() -> str:
+    """A random password that meets the length and character-class rules, for printing."""
+    length = max(12, settings.JIFEN_PASSWORD_MIN_LENGTH + 2)
+    picks = [secrets.choice(_LOWER), secrets.choice(_UPPER), secrets.choice(_DIGITS)]
+    alphabet = _LOWER + _UPPER + _DIGITS
+    picks += [secrets.choice(alphabet) for _ in range(length - len(picks))]
+    secrets.SystemRandom().shuffle(picks)
+    return "".join(picks)
+
+
+def _account_username(member: Member) -> str | None:
+    """The member's staff number when it is free as a user name, else "m" and the member's
+    number in the roster; None when both are taken."""
+    users = get_user_model().objects
+    for name in (member.staff_number.strip(), f"m{member.pk}"):
+        if name and not users.filter(username__iexact=name).exists():
+            return name
+    return None
+
+
+@transaction.atomic
+def member_accounts_create(*, actor, members) -> tuple[list[IssuedAccount], list[Member]]:
+    """Open an account with a one-time password for each of `members` who is in the roster
+    and has none (an import's members, a branch's): the passwords are returned once, for the
+    admin to hand over; each is changed at the member's first sign-in. The members are locked
+    first, in one order, so that two admins at once open one account per member. Returns the
+    accounts opened and the members left without one because both user names were taken."""
+    ids = sorted({member.pk for member in members})
+    locked = list(
+        Member.objects.select_for_update(of=("self",))
+        .select_related("branch")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    for member in locked:
+        _check_admin(actor, member.branch)
+    issued, no_name = [], []
+    for member in locked:
+        if member.user_id is not None or member.state != MemberState.ACTIVE:
+            continue
+        username = _account_username(member)
+        if username is None:
+            no_name.append(member)
+            continue
+        password = _one_time_password()
+        member_account_create(actor=actor, member=member, username=username, password=password)
+        issued.append(IssuedAccount(member, username, password))
+    # Who got which user name, never the passwords; filed under the branch when there is one.
+    branches = {member.branch for member in locked}
+    log_action(
+        "orgs.accounts.bulk_created",
+        actor=actor,
+        obj=None,
+        organisation=branches.pop() if len(branches) == 1 else None,
+        accounts={str(account.member.pk): account.username for account in issued},
+        skipped=len(locked) - len(issued),
+        no_user_name=[member.pk for member in no_name],
+    )
+    return issued, no_name
 
 
 @transaction.atomic

@@ -409,6 +409,21 @@ class ObjectionForm(BootstrapForm):
     )
 
 
+class EntryChoiceField(forms.ModelChoiceField):
+    """A ledger entry named as a reader finds it: item, month, points and its reason."""
+
+    def label_from_instance(self, entry):
+        reason = entry.reason if len(entry.reason) <= 30 else entry.reason[:29] + "…"
+        return _("%(code)s %(item)s · %(year)d-%(month)02d · %(points)s points · %(reason)s") % {
+            "code": entry.item.code,
+            "item": entry.item.name,
+            "year": entry.year,
+            "month": entry.month,
+            "points": f"{entry.points:+}",
+            "reason": reason,
+        }
+
+
 class AnswerForm(BootstrapForm):
     """Accepting needs a correction: the entry to reverse, or an item, points and month."""
 
@@ -418,9 +433,7 @@ class AnswerForm(BootstrapForm):
         choices=[("yes", _("Accept and correct")), ("no", _("Reject"))],
     )
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
-    reverse_entry = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Entry to reverse")
-    )
+    reverse_entry = EntryChoiceField(queryset=None, required=False, label=_("Entry to reverse"))
     item = forms.ModelChoiceField(queryset=None, required=False, label=_("Or add: item"))
     points = forms.DecimalField(
         label=_("Points"), required=False, max_digits=6, decimal_places=1, min_value=0

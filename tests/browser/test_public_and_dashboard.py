@@ -1,11 +1,15 @@
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from jifen.cycle import services as cycle
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from tests.conftest import YEAR
+from tests.cycle.conftest import Cycle
 from tests.insight.access import posted_notice
 
 pytestmark = pytest.mark.browser
@@ -48,3 +52,32 @@ def test_secretary_sees_the_dashboard_charts_drawn(page, screenshot, world):
 
     page.set_viewport_size({"width": 375, "height": 740})
     screenshot("dashboard-branch-phone-zh")
+
+
+def test_a_corrected_notice_points_to_its_new_version_at_phone_width(
+    page, screenshot, world, monkeypatch
+):
+    during = datetime.date(YEAR, 4, 9)
+    notice = Cycle(world).publish()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: during)
+    objection = cycle.objection_submit(
+        actor=world.member_user, notice=notice, text="三月未计分", today=during
+    )
+    cycle.objection_answer(
+        actor=world.secretary,
+        objection=objection,
+        accept=True,
+        answer="经核实，补记积分",
+        item=world.item("P02"),
+        points=Decimal(2),
+        month=3,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"/notices/{notice.pk}/")
+    page.get_by_role("link", name="查看更正后的公示").click()
+
+    expect(page.get_by_text("第2版").first).to_be_visible()
+    expect(page.get_by_role("cell", name="60.7")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("public-notice-corrected-phone-zh")

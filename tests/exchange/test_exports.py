@@ -150,6 +150,44 @@ def test_register_is_read_from_what_the_meeting_confirmed(world, confirmed):
     assert tables(content)["张三"][1] == ("1月", 65, None)
 
 
+def test_register_notes_a_score_corrected_after_the_notice(world):
+    # Q1 posted on 8 April; 张三's objection the next day is accepted with 2 more points.
+    notice = Cycle(world).publish()
+    during = datetime.date(YEAR, 4, 9)
+    objection = cycle.objection_submit(
+        actor=world.member_user, notice=notice, text="三月的志愿服务未计分", today=during
+    )
+    cycle.objection_answer(
+        actor=world.secretary,
+        objection=objection,
+        accept=True,
+        answer="经核实，补记积分",
+        item=world.item("P02"),
+        points=Decimal(2),
+        month=3,
+    )
+    day = objection.score_corrections.get().corrected_on.isoformat()
+    note = f"经异议更正：原 60.0 分，现 60.7 分（{day}）"
+
+    table, _ = _export(
+        "register", world.secretary, branch=world.branch.pk, quarter=1, layout=Layout.BRANCH_TABLE
+    )
+    per_member, _ = _export("register", world.secretary, member=world.member.pk, quarter=1)
+    pdf, _ = _export(
+        "register",
+        world.secretary,
+        Format.PDF,
+        branch=world.branch.pk,
+        quarter=1,
+        layout=Layout.BRANCH_TABLE,
+    )
+
+    assert tables(table)["第一党支部"][1][4:] == (pytest.approx(60.7), 1, note)
+    assert ("备注", note, None) in tables(per_member)["张三"]
+    # The PDF's narrow 备注 column wraps the note.
+    assert note.replace(" ", "") in pdf_text(pdf).replace("\n", "").replace(" ", "")
+
+
 def test_register_of_an_unconfirmed_quarter_is_refused(world):
     with pytest.raises(InvalidState, match="党员大会尚未确认"):
         _export("register", world.secretary, branch=world.branch.pk, quarter=2)

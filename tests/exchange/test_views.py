@@ -75,6 +75,9 @@ def test_upload_preview_and_confirm(client, world):
 
     done = client.post(response["Location"], {"keep_valid": "on"}, follow=True)
     assert "新增 1 条" in done.content.decode()
+    # Imported members have no account yet: the admin lands where they are opened at once.
+    assert done.redirect_chain[-1][0] == reverse("orgadmin:accounts_create")
+    assert "王五" in done.content.decode()
     assert Member.objects.filter(name="王五").exists()
 
 

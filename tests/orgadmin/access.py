@@ -51,6 +51,8 @@ CASES = [
     Case("orgadmin:member_transfer", REFUSED, kwargs=_member),
     Case("orgadmin:member_leave", REFUSED, kwargs=_member),
     Case("orgadmin:member_account", REFUSED, kwargs=_member),
+    Case("orgadmin:accounts_create", REFUSED),
+    Case("orgadmin:accounts_sheet", POST_ONLY),
     Case("orgadmin:schemes", REFUSED),
     Case("orgadmin:scheme", REFUSED, kwargs=_scheme),
     Case("orgadmin:scheme_new_version", POST_ONLY, kwargs=_scheme),

@@ -96,7 +96,11 @@ def register(request, branch_id: int, year: int, number: int):
     """The 《党员积分登记表》 of a confirmed quarter, on screen and for print."""
     branch = work_branch(request.user, branch_id)
     quarter = cycle.quarter_for(branch, year, number)
-    rows = cycle.register_rows(quarter) if quarter.pk else []
+    rows = list(cycle.register_rows(quarter)) if quarter.pk else []
+    notes = cycle.register_notes(quarter) if quarter.pk else {}
+    for row in rows:
+        # The corrections after the notice, for the 备注 column.
+        row.notes = notes.get(row.member_id, [])
     context = {"branch": branch, "quarter": quarter, "rows": rows}
     return render(request, "portal/register.html", context)
 

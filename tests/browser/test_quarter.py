@@ -66,8 +66,10 @@ def secretary_confirms_and_posts(page, world, on, screenshot):
     on(4, 3)
     quarters = f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}"
     sign_in(page, "secretary", quarters)
-    # The general meeting is an activity: planned from the quarters page, the kind preset.
-    page.get_by_role("link", name="安排支部党员大会").click()
+    # The general meeting is an activity: the quarter with none to confirm it leads to planning
+    # one, the kind preset.
+    expect(page.locator("#quarter-1")).to_contain_text("尚无季度结束后召开、可确认本季度的党员大会")
+    page.locator("#quarter-1").get_by_role("link", name="安排支部党员大会").click()
     expect(page.get_by_label("类型")).to_have_value(
         str(world.scheme.activity_kinds.get(code="general_meeting").pk)
     )

@@ -180,3 +180,20 @@ def test_an_outsider_is_refused(client, world, month):
     response = client.get(_url(world), {**MARCH, "state": "pending"})
 
     assert response.status_code == 404
+
+
+def test_after_a_bulk_decision_the_queue_comes_back_narrowed_as_it_was(secretary, world, month):
+    _, waiting = month
+    page = secretary.get(_url(world), {**MARCH, "state": "pending"})
+    assert 'name="filters" value="state=pending"' in page.text
+
+    response = secretary.post(
+        reverse("portal:review_bulk", args=[world.branch.pk]),
+        {
+            "declarations": [waiting[0].pk],
+            "decision": "approve",
+            "filters": "state=pending&next=https://example.com/",
+        },
+    )
+
+    assert response.url == f"{_url(world)}?period={YEAR}-03&state=pending"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -173,7 +174,19 @@ def review_bulk(request, branch_id: int):
         else:
             messages.success(request, _("%s: decision recorded.") % label)
     first = chosen[0]
-    return redirect(_period_url("portal:review", branch, first.year, first.month))
+    return redirect(_review_url(request, branch, first.year, first.month))
+
+
+def _review_url(request, branch, year: int, month: int) -> str:
+    """The queue of the month decided, with the state and item it was narrowed to (only those
+    two are taken from the form: the address stays the queue's own)."""
+    url = _period_url("portal:review", branch, year, month)
+    kept = QueryDict(request.POST.get("filters", ""), mutable=True)
+    filters = QueryDict(mutable=True)
+    for name in ("state", "item"):
+        if kept.get(name):
+            filters[name] = kept[name]
+    return f"{url}&{filters.urlencode()}" if filters else url
 
 
 def _record_form(request, branch, form_class, categories):

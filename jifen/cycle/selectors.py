@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,10 +44,12 @@ from jifen.notifications.todos import todo as _todo
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation, Role
 from jifen.orgs.rules import BRANCH_WORK
+from jifen.schemes.arithmetic import competition_ranks
 from jifen.schemes.enums import RankRule
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import current_scheme
 from jifen.scoring.rules import GradeStep
+from jifen.scoring.selectors import branch_year_results
 
 # ---------------------------------------------------------------- quarters and meetings
 
@@ -89,6 +91,42 @@ def register_rows(quarter: Quarter) -> QuerySet[RegisterRow]:
     return quarter.register_rows.select_related("member")
 
 
+def register_rows_now(quarter: Quarter) -> list[RegisterRow]:
+    """The register's rows as the archive stands now, unsaved: one per member who belonged to
+    the branch in at least one month of the quarter (what confirming the quarter copies)."""
+    results = [
+        result
+        for result in branch_year_results(quarter.branch, quarter.year).members
+        if set(result.months) & set(quarter.months)
+    ]
+    scores = {r.member_id: r.period_score(quarter.months) for r in results if not r.exempt}
+    ranks = competition_ranks({pk: s for pk, s in scores.items() if s is not None})
+    return [
+        RegisterRow(
+            quarter=quarter,
+            member_id=result.member_id,
+            month_scores=[
+                str(result.months[m].score) if m in result.months and not result.exempt else None
+                for m in quarter.months
+            ],
+            score=scores.get(result.member_id),
+            rank=ranks.get(result.member_id),
+            exempt_reason=result.exempt_reason,
+        )
+        for result in results
+    ]
+
+
+def register_preview(quarter: Quarter) -> list[RegisterRow]:
+    """What the register of a quarter not yet confirmed would hold if it were confirmed now,
+    in ranking order (the ranked first, then the rest by name), each row with its member."""
+    rows = register_rows_now(quarter)
+    members = Member.objects.in_bulk([row.member_id for row in rows])
+    for row in rows:
+        row.member = members[row.member_id]
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.member.name))
+
+
 def general_meetings(branch: Organisation, year: int | None = None) -> QuerySet[Activity]:
     """The branch's general meetings (activities of a kind that confirms quarters), newest
     first; cancelled ones left out."""
@@ -98,6 +136,27 @@ def general_meetings(branch: Organisation, year: int | None = None) -> QuerySet[
         .select_related("kind")
     )
     return meetings.filter(year=year) if year else meetings
+
+
+def confirming_meetings(
+    branch: Organisation, year: int, number: int, now: datetime.datetime | None = None
+) -> QuerySet[Activity]:
+    """The general meetings that can confirm this quarter (jifen.cycle.services checks the
+    same): begun by `now` on a day after the quarter ended, not planned for another quarter
+    and not used for one; the meeting planned for this quarter first, then the earliest."""
+    now = now or timezone.now()
+    after = timezone.make_aware(
+        datetime.datetime.combine(quarter_end(year, number), datetime.time.min)
+    ) + datetime.timedelta(days=1)
+    planned_here = Q(confirms_year=year, confirms_quarter=number)
+    return (
+        general_meetings(branch)
+        .filter(starts_at__gte=after, starts_at__lte=now)
+        .filter(Q(confirms_quarter__isnull=True) | planned_here)
+        .exclude(pk__in=Quarter.objects.filter(meeting__isnull=False).values("meeting_id"))
+        .annotate(planned=Case(When(planned_here, then=Value(0)), default=Value(1)))
+        .order_by("planned", "starts_at", "pk")
+    )
 
 
 # ---------------------------------------------------------------- notices

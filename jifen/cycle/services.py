@@ -59,7 +59,6 @@ from jifen.notifications.services import (
 )
 from jifen.orgs import rules
 from jifen.orgs.models import Member, Organisation
-from jifen.schemes.arithmetic import competition_ranks
 from jifen.schemes.models import Item, Scheme
 from jifen.schemes.selectors import current_scheme
 from jifen.scoring.rules import rank_condition_met
@@ -161,6 +160,8 @@ def _check_reviews_done(branch: Organisation, year: int, number: int) -> None:
 def _check_confirming_meeting(
     meeting: Activity, branch: Organisation, year: int, number: int, now
 ) -> None:
+    """The meeting is one that can confirm this quarter (selectors.confirming_meetings offers
+    the same); each refusal names what is wrong with the meeting chosen."""
     if (
         meeting.organisation_id != branch.pk
         or not meeting.kind.confirms_quarters
@@ -170,42 +171,41 @@ def _check_confirming_meeting(
             _("A quarter is confirmed by a general meeting of its own branch."),
             code="wrong_meeting",
         )
+    held_on = timezone.localtime(meeting.starts_at).date()
+    names = {"day": held_on, "year": year, "quarter": number}
+    used = Quarter.objects.filter(meeting=meeting).exclude(branch=branch, year=year, number=number)
+    if (other := used.first()) is not None:
+        raise DomainError(
+            _("The general meeting of %(day)s already confirmed %(used_year)d Q%(used)d.")
+            % (names | {"used_year": other.year, "used": other.number}),
+            code="meeting_used",
+        )
     if meeting.starts_at > now:
         raise DomainError(
             _("The general meeting confirms the quarter once it has begun (%(start)s).")
             % {"start": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")},
             code="meeting_not_held",
         )
-    if timezone.localtime(meeting.starts_at).date() <= quarter_end(year, number):
+    end = quarter_end(year, number)
+    if held_on <= end:
         raise DomainError(
-            _("The general meeting must be held after the quarter has ended."),
+            _(
+                "The general meeting of %(day)s was held before %(year)d Q%(quarter)d ended "
+                "(%(end)s): the quarter is confirmed by a general meeting held after its end."
+            )
+            % (names | {"end": end}),
             code="meeting_too_early",
         )
-
-
-def _register_rows(quarter: Quarter) -> list[RegisterRow]:
-    """One row per member who belonged to the branch in at least one month of the quarter."""
-    results = [
-        result
-        for result in branch_year_results(quarter.branch, quarter.year).members
-        if set(result.months) & set(quarter.months)
-    ]
-    scores = {r.member_id: r.period_score(quarter.months) for r in results if not r.exempt}
-    ranks = competition_ranks({pk: s for pk, s in scores.items() if s is not None})
-    return [
-        RegisterRow(
-            quarter=quarter,
-            member_id=result.member_id,
-            month_scores=[
-                str(result.months[m].score) if m in result.months and not result.exempt else None
-                for m in quarter.months
-            ],
-            score=scores.get(result.member_id),
-            rank=ranks.get(result.member_id),
-            exempt_reason=result.exempt_reason,
+    planned = (meeting.confirms_year, meeting.confirms_quarter)
+    if meeting.confirms_quarter is not None and planned != (year, number):
+        raise DomainError(
+            _(
+                "The general meeting of %(day)s is planned to confirm %(planned_year)d "
+                "Q%(planned)d, not %(year)d Q%(quarter)d."
+            )
+            % (names | {"planned_year": planned[0], "planned": planned[1]}),
+            code="meeting_for_another_quarter",
         )
-        for result in results
-    ]
 
 
 @transaction.atomic
@@ -222,6 +222,9 @@ def quarter_confirm(
     archive as it stands now."""
     _check_secretary(actor, branch)
     row = _quarter_for_update(branch, year, quarter)
+    # The meeting is locked too: two quarters confirmed at once cannot both take it.
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("kind")
+    meeting = locked.get(pk=meeting.pk)
     if row.state != QuarterState.OPEN:
         raise InvalidState(_("This quarter has already been confirmed."), code="already_confirmed")
     _check_confirming_meeting(meeting, branch, year, quarter, now or timezone.now())
@@ -230,7 +233,7 @@ def quarter_confirm(
     held = periods.take(branch, year, row.months)
     _check_reviews_done(branch, year, quarter)
     ledger.periods_close(actor=actor, branch=branch, year=year, held=held, stage=Stage.CONFIRMED)
-    rows = _register_rows(row)
+    rows = selectors.register_rows_now(row)
     RegisterRow.objects.bulk_create(rows)
     row.anchor = ledger.anchor_record(
         actor=actor,
@@ -592,7 +595,7 @@ def objection_answer(
 def _register_update(quarter: Quarter) -> list[tuple[RegisterRow, object]]:
     """Bring the quarter's register rows up to the archive as it stands now; return the rows
     whose score changed with their score before. Ranks move with the scores."""
-    fresh = {row.member_id: row for row in _register_rows(quarter)}
+    fresh = {row.member_id: row for row in selectors.register_rows_now(quarter)}
     changed = []
     for row in quarter.register_rows.select_for_update(of=("self",)).order_by("pk"):
         new = fresh.get(row.member_id)

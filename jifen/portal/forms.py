@@ -50,6 +50,30 @@ class PeriodForm(forms.Form):
         return today.year, today.month
 
 
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters, from the query string (?state=pending&item=12): a value
+    that does not fit is ignored, and the queue shows everything."""
+
+    STATES = [
+        ("pending", _("Waiting for review")),
+        ("approved", _("Approved")),
+        ("adjusted", _("Approved with adjusted points")),
+        ("rejected", _("Rejected")),
+    ]
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=STATES)
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=None, required=False, empty_label=_("All items")
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+
+    def chosen(self) -> tuple[str, Item | None]:
+        self.is_valid()
+        return self.cleaned_data.get("state") or "", self.cleaned_data.get("item")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

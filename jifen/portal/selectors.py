@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from jifen.cycle.enums import ObjectionKind, ObjectionStatus, YearState
@@ -154,14 +154,63 @@ def review_orgs(user) -> QuerySet[Organisation]:
     )
 
 
-def review_queue(branch: Organisation, year: int, month: int) -> QuerySet[Declaration]:
-    return (
-        Declaration.objects.filter(branch=branch, year=year, month=month)
-        .exclude(status=DeclarationStatus.WITHDRAWN)
-        .select_related("member", "item", "commendation_level")
-        .prefetch_related("files")
-        .order_by("status", "member__name", "submitted_at")
+# The review queue's filters by state: what the committee still decides, and what it decided.
+# A commendation the branch approved waits at the parent organisation (forwarded): for the
+# branch it counts as approved.
+REVIEW_STATES = {
+    "pending": (DeclarationStatus.SUBMITTED,),
+    "approved": (DeclarationStatus.APPROVED, DeclarationStatus.FORWARDED),
+    "adjusted": (DeclarationStatus.ADJUSTED,),
+    "rejected": (DeclarationStatus.REJECTED,),
+}
+
+
+def month_declarations(
+    branch: Organisation, year: int, month: int, item: Item | None = None
+) -> QuerySet[Declaration]:
+    """The month's declarations of the branch (withdrawn ones left out), of one item if given."""
+    declarations = Declaration.objects.filter(branch=branch, year=year, month=month).exclude(
+        status=DeclarationStatus.WITHDRAWN
     )
+    return declarations.filter(item=item) if item else declarations
+
+
+def review_queue(
+    branch: Organisation, year: int, month: int, *, state: str = "", item: Item | None = None
+) -> QuerySet[Declaration]:
+    """The month's declarations to review: those still waiting first, then the decided ones,
+    each by the member's name; `state` (a key of REVIEW_STATES) and `item` narrow it."""
+    declarations = month_declarations(branch, year, month, item)
+    if state in REVIEW_STATES:
+        declarations = declarations.filter(status__in=REVIEW_STATES[state])
+    waiting_first = Case(
+        When(status=DeclarationStatus.SUBMITTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        declarations.select_related("member", "item", "commendation_level")
+        .prefetch_related("files")
+        .order_by(waiting_first, "member__name", "submitted_at", "pk")
+    )
+
+
+def review_counts(
+    branch: Organisation, year: int, month: int, item: Item | None = None
+) -> dict[str, int]:
+    """How many of the month's declarations are in each state of REVIEW_STATES, and in all
+    ("all"): one aggregate query."""
+    counts = {
+        state: Count("pk", filter=Q(status__in=statuses))
+        for state, statuses in REVIEW_STATES.items()
+    }
+    return month_declarations(branch, year, month, item).aggregate(all=Count("pk"), **counts)
+
+
+def review_items(branch: Organisation, year: int, month: int) -> QuerySet[Item]:
+    """The items declared in the month: what the queue can be narrowed to."""
+    declared = month_declarations(branch, year, month).values("item_id")
+    return Item.objects.filter(pk__in=declared).order_by("order", "code")
 
 
 def branch_roster(branch: Organisation) -> QuerySet[Member]:

@@ -66,8 +66,10 @@ def secretary_confirms_and_posts(page, world, on, screenshot):
     on(4, 3)
     quarters = f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}"
     sign_in(page, "secretary", quarters)
-    # The general meeting is an activity: planned from the quarters page, the kind preset.
-    page.get_by_role("link", name="安排支部党员大会").click()
+    # The general meeting is an activity: the quarter with none to confirm it leads to planning
+    # one, the kind preset.
+    expect(page.locator("#quarter-1")).to_contain_text("尚无季度结束后召开、可确认本季度的党员大会")
+    page.locator("#quarter-1").get_by_role("link", name="安排支部党员大会").click()
     expect(page.get_by_label("类型")).to_have_value(
         str(world.scheme.activity_kinds.get(code="general_meeting").pk)
     )
@@ -78,7 +80,11 @@ def secretary_confirms_and_posts(page, world, on, screenshot):
     page.get_by_role("button", name="安排活动").click()
     expect(page.get_by_role("alert")).to_contain_text("活动已安排")
     page.goto(quarters)
-    page.locator("#quarter-1").get_by_role("button", name="确认本季度").click()
+    # Confirming goes through a page that shows the register it will fill, the meeting chosen.
+    page.locator("#quarter-1").get_by_role("link", name="确认本季度").click()
+    expect(page.get_by_label("确认本季度的党员大会")).to_contain_text("第一季度支部党员大会")
+    expect(page.get_by_role("cell", name="60.7")).to_be_visible()
+    page.locator("#confirm-form").get_by_role("button", name="确认本季度").click()
     expect(page.get_by_role("alert")).to_contain_text("本季度已确认")
     page.locator("#quarter-1").get_by_role("link", name="积分登记表").click()
     expect(page.get_by_role("cell", name="60.7")).to_be_visible()
@@ -89,7 +95,8 @@ def secretary_confirms_and_posts(page, world, on, screenshot):
     assert page.evaluate("window.printed") is True
     on(4, 6)
     page.goto(f"/portal/branch/{world.branch.pk}/quarters/?year={YEAR}")
-    page.locator("#quarter-1").get_by_role("button", name="发布公示").click()
+    page.locator("#quarter-1").get_by_role("link", name="发布公示").click()
+    page.locator("#publish-form").get_by_role("button", name="发布公示").click()
     expect(page.locator("#quarter-1")).to_contain_text("公示中")
     screenshot("portal-quarters-zh")
 

@@ -158,3 +158,26 @@ def test_a_year_filed_while_vetoes_are_proposed_leaves_none_waiting(world, monke
         assert all(o.error.code == "year_filed" for o in outcomes[1:])
     else:
         assert waiting > 0 and outcomes[0].error.code == "decisions_waiting"
+
+
+def test_one_meeting_confirms_only_one_of_two_quarters_confirmed_at_once(world):
+    """The meeting is locked with the quarter: two quarters confirmed at the same moment with
+    the same general meeting cannot both take it."""
+    meeting = Cycle(world).meeting(held_on=datetime.date(YEAR, 7, 6), quarter=None)
+
+    def confirm(number):
+        return lambda: services.quarter_confirm(
+            actor=world.secretary,
+            branch=world.branch,
+            year=YEAR,
+            quarter=number,
+            meeting=meeting,
+            now=meeting.ends_at,
+        )
+
+    outcomes = run_parallel([confirm(1), confirm(2)])
+
+    _refused_with_a_message(outcomes)
+    assert sorted(o.error is None for o in outcomes) == [False, True]
+    assert {o.error.code for o in outcomes if o.error} == {"meeting_used"}
+    assert Quarter.objects.filter(meeting=meeting).count() == 1

@@ -278,3 +278,61 @@ def test_once_confirmed_the_quarter_takes_no_new_declarations_or_records(world, 
         )
     assert declared.value.code == recorded.value.code == "quarter_confirmed"
     assert not Entry.objects.filter(member=world.member, month__lte=3).exists()
+
+
+def _confirm(world, number, meeting):
+    return services.quarter_confirm(
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        quarter=number,
+        meeting=meeting,
+        now=meeting.ends_at,
+    )
+
+
+def test_a_fourth_quarter_meeting_held_before_the_year_ends_does_not_confirm(world):
+    meeting = hold(world, datetime.date(YEAR, 12, 28))
+    with pytest.raises(DomainError) as error:
+        _confirm(world, 4, meeting)
+    assert error.value.code == "meeting_too_early"
+    assert f"{YEAR}-12-31" in str(error.value.message)
+    assert not Quarter.objects.exists()
+
+
+def test_a_meeting_that_confirmed_one_quarter_does_not_confirm_another(world):
+    meeting = hold(world, datetime.date(YEAR, 7, 6))
+    _confirm(world, 1, meeting)
+    with pytest.raises(DomainError) as error:
+        _confirm(world, 2, meeting)
+    assert error.value.code == "meeting_used"
+    assert f"{YEAR} 年第 1 季度" in str(error.value.message)
+
+
+def test_a_meeting_planned_for_another_quarter_does_not_confirm_this_one(world):
+    meeting = hold(world, datetime.date(YEAR, 7, 6), quarter=2)
+    with pytest.raises(DomainError) as error:
+        _confirm(world, 1, meeting)
+    assert error.value.code == "meeting_for_another_quarter"
+    assert not Quarter.objects.exists()
+
+
+def test_the_meetings_offered_are_those_the_service_takes(world):
+    used = hold(world, datetime.date(YEAR, 4, 3), quarter=1)
+    _confirm(world, 1, used)
+    early = hold(world, datetime.date(YEAR, 6, 20))
+    planned = hold(world, datetime.date(YEAR, 7, 6), quarter=2)
+    other = hold(world, datetime.date(YEAR, 7, 9), quarter=3)
+    now = other.ends_at
+    offered = list(selectors.confirming_meetings(world.branch, YEAR, 2, now))
+    assert offered == [planned]
+    for refused in (used, early, other):
+        with pytest.raises(DomainError):
+            services.quarter_confirm(
+                actor=world.secretary,
+                branch=world.branch,
+                year=YEAR,
+                quarter=2,
+                meeting=refused,
+                now=now,
+            )

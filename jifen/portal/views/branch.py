@@ -1,7 +1,10 @@
 """The branch committee's and the secretary's monthly pages."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from jifen.portal.forms import (
     BulkReviewForm,
     CommitteeRecordForm,
     PeriodForm,
+    ReviewFilterForm,
     ReviewForm,
     VetoProposalForm,
 )
@@ -46,7 +50,7 @@ def branch_home(request, branch_id: int):
         "branch": branch,
         "year": year,
         "month": month,
-        "declared": selectors.review_queue(branch, year, month).count(),
+        "counts": selectors.review_counts(branch, year, month),
         "page": paginate(request, selectors.not_declared(branch, year, month), MISSING_PER_PAGE),
         "locked": selectors.locked_months(branch, year),
         "months": selectors.recent_months(today()),
@@ -54,15 +58,48 @@ def branch_home(request, branch_id: int):
     return render(request, "portal/branch.html", context)
 
 
+@dataclass(frozen=True)
+class StateTab:
+    value: str  # a key of selectors.REVIEW_STATES, or "" for all
+    label: str
+    count: int
+    query: str  # the request's query string showing this state, from its first page
+    current: bool
+
+
+def _state_tabs(request, counts: dict[str, int], chosen: str) -> list[StateTab]:
+    tabs = []
+    for value, label in [("", _("All")), *ReviewFilterForm.STATES]:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("state", None)
+        if value:
+            query["state"] = value
+        count = counts[value or "all"]
+        tabs.append(StateTab(value, str(label), count, query.urlencode(), value == chosen))
+    return tabs
+
+
 @login_required
 def review(request, branch_id: int):
+    """The month's declarations, those waiting first, narrowed by state and item; the counts of
+    each state are one query, and the page's queries do not grow with its rows."""
     branch = work_branch(request.user, branch_id)
     year, month = _month(request)
+    filters = ReviewFilterForm(request.GET, items=selectors.review_items(branch, year, month))
+    state, item = filters.chosen()
+    counts = selectors.review_counts(branch, year, month, item)
+    queue = selectors.review_queue(branch, year, month, state=state, item=item)
     context = {
         "branch": branch,
         "year": year,
         "month": month,
-        "page": paginate(request, selectors.review_queue(branch, year, month)),
+        "filters": filters,
+        "state": state,
+        "item": item,
+        "counts": counts,
+        "tabs": _state_tabs(request, counts, state),
+        "page": paginate(request, queue),
         "months": selectors.recent_months(today()),
     }
     return render(request, "portal/review.html", context)
@@ -137,7 +174,19 @@ def review_bulk(request, branch_id: int):
         else:
             messages.success(request, _("%s: decision recorded.") % label)
     first = chosen[0]
-    return redirect(_period_url("portal:review", branch, first.year, first.month))
+    return redirect(_review_url(request, branch, first.year, first.month))
+
+
+def _review_url(request, branch, year: int, month: int) -> str:
+    """The queue of the month decided, with the state and item it was narrowed to (only those
+    two are taken from the form: the address stays the queue's own)."""
+    url = _period_url("portal:review", branch, year, month)
+    kept = QueryDict(request.POST.get("filters", ""), mutable=True)
+    filters = QueryDict(mutable=True)
+    for name in ("state", "item"):
+        if kept.get(name):
+            filters[name] = kept[name]
+    return f"{url}&{filters.urlencode()}" if filters else url
 
 
 def _record_form(request, branch, form_class, categories):

@@ -1,8 +1,11 @@
 """The branch's quarterly and yearly pages: confirmation at the general meeting, the register,
 the notice, objections, and the year's grades with what follows from them."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +14,8 @@ from django.views.decorators.http import require_POST
 from jifen.activities.selectors import activity_kinds
 from jifen.cycle import selectors as cycle
 from jifen.cycle import services as cycle_services
-from jifen.cycle.enums import ObjectionKind
+from jifen.cycle.dates import quarter_end
+from jifen.cycle.enums import ObjectionKind, QuarterState
 from jifen.cycle.models import Admonition, MemberGrade, Objection
 from jifen.portal import selectors
 from jifen.portal.forms import (
@@ -22,7 +26,14 @@ from jifen.portal.forms import (
     GradeForm,
     HandlingForm,
 )
-from jifen.portal.views.common import form_errors, run, work_branch, year_param
+from jifen.portal.views.common import form_errors, run, today, work_branch, year_param
+
+
+@dataclass(frozen=True)
+class QuarterCard:
+    row: selectors.QuarterRow
+    ended: bool
+    meetings: list  # for an open quarter that has ended: the meetings that can confirm it
 
 
 @login_required
@@ -30,24 +41,54 @@ def quarters(request, branch_id: int):
     branch = work_branch(request.user, branch_id)
     year = year_param(request)
     meetings = cycle.general_meetings(branch).filter(year__in=[year, year + 1])
+    cards = []
+    for row in selectors.quarter_rows(branch, year):
+        number = row.quarter.number
+        ended = quarter_end(year, number) < today()
+        confirmable = row.quarter.state == QuarterState.OPEN and ended
+        choices = list(cycle.confirming_meetings(branch, year, number)) if confirmable else []
+        cards.append(QuarterCard(row, ended, choices))
     context = {
         "branch": branch,
         "year": year,
-        "quarters": selectors.quarter_rows(branch, year),
+        "cards": cards,
         "meetings": meetings,
-        "confirm_form": ConfirmForm(meetings=meetings),
-        "general_kind": activity_kinds(branch, year).filter(confirms_quarters=True).first(),
+        "general_kind": _general_kind(branch, year),
     }
     return render(request, "portal/quarters.html", context)
 
 
+def _general_kind(branch, year: int):
+    return activity_kinds(branch, year).filter(confirms_quarters=True).first()
+
+
+def _step_quarter(branch, year: int, number: int):
+    if number not in (1, 2, 3, 4):
+        raise Http404("no such quarter")
+    return cycle.quarter_for(branch, year, number)
+
+
+def _step_url(name: str, branch, year: int, number: int) -> str:
+    return reverse(name, args=[branch.pk, year, number])
+
+
+def _step(request, branch, quarter, step: str, **extra):
+    """The page before a step that cannot be undone: what it will do, and the button."""
+    context = {"branch": branch, "quarter": quarter, "step": step, **extra}
+    return render(request, "portal/quarter_step.html", context)
+
+
 @login_required
-@require_POST
 def quarter_confirm(request, branch_id: int, year: int, number: int):
+    """GET: what confirming the quarter does, its register as confirming would fill it now, and
+    the general meetings that can confirm it (the right one chosen). POST: confirm it."""
     branch = work_branch(request.user, branch_id)
-    form = ConfirmForm(request.POST, meetings=cycle.general_meetings(branch))
-    if form.is_valid():
-        run(
+    quarter = _step_quarter(branch, year, number)
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, meetings=cycle.general_meetings(branch))
+        if not form.is_valid():
+            messages.error(request, _("Choose the general meeting that confirmed the quarter."))
+        elif run(
             request,
             cycle_services.quarter_confirm,
             _("The quarter is confirmed and its register filled."),
@@ -55,40 +96,59 @@ def quarter_confirm(request, branch_id: int, year: int, number: int):
             year=year,
             quarter=number,
             meeting=form.cleaned_data["meeting"],
-        )
-    else:
-        messages.error(request, _("Choose the general meeting that confirmed the quarter."))
-    return redirect(quarters_url(branch, year))
+        ):
+            return redirect(quarters_url(branch, year))
+        return redirect(_step_url("portal:quarter_confirm", branch, year, number))
+    is_open = quarter.state == QuarterState.OPEN
+    return _step(
+        request,
+        branch,
+        quarter,
+        "confirm",
+        ended=quarter_end(year, number) < today(),
+        meetings=list(cycle.confirming_meetings(branch, year, number)) if is_open else [],
+        rows=cycle.register_preview(quarter) if is_open else [],
+        waiting=cycle.declarations_waiting(branch, year, number).count() if is_open else 0,
+        general_kind=_general_kind(branch, year),
+    )
 
 
 @login_required
-@require_POST
 def notice_publish(request, branch_id: int, year: int, number: int):
+    """GET: what posting the notice does, with the register it posts. POST: post it."""
     branch = work_branch(request.user, branch_id)
-    run(
-        request,
-        cycle_services.notice_publish,
-        _("The results are posted on the public notice page."),
-        branch=branch,
-        year=year,
-        quarter=number,
-    )
-    return redirect(quarters_url(branch, year))
+    quarter = _step_quarter(branch, year, number)
+    if request.method == "POST":
+        run(
+            request,
+            cycle_services.notice_publish,
+            _("The results are posted on the public notice page."),
+            branch=branch,
+            year=year,
+            quarter=number,
+        )
+        return redirect(quarters_url(branch, year))
+    confirmed = quarter.state == QuarterState.CONFIRMED
+    rows = cycle.register_rows(quarter) if confirmed else []
+    return _step(request, branch, quarter, "publish", rows=rows)
 
 
 @login_required
-@require_POST
 def quarter_lock(request, branch_id: int, year: int, number: int):
+    """GET: what locking the quarter does. POST: lock it."""
     branch = work_branch(request.user, branch_id)
-    run(
-        request,
-        cycle_services.quarter_lock,
-        _("The quarter is locked."),
-        branch=branch,
-        year=year,
-        quarter=number,
-    )
-    return redirect(quarters_url(branch, year))
+    quarter = _step_quarter(branch, year, number)
+    if request.method == "POST":
+        run(
+            request,
+            cycle_services.quarter_lock,
+            _("The quarter is locked."),
+            branch=branch,
+            year=year,
+            quarter=number,
+        )
+        return redirect(quarters_url(branch, year))
+    return _step(request, branch, quarter, "lock", rows=[])
 
 
 @login_required

@@ -449,7 +449,8 @@ def _review_todos(work: _Branch, today: datetime.date) -> list[Todo]:
             "%(branch)s: %(count)d declarations for %(year)d-%(month)02d wait for review "
             "(due %(due)s)."
         ) % {"branch": branch.name, "count": count, "year": year, "month": month, "due": due}
-        url = f"{_branch_url('review', branch)}?period={year}-{month:02d}"
+        # The to-do opens the queue at what waits: the decided rows are a tab away.
+        url = f"{_branch_url('review', branch)}?period={year}-{month:02d}&state=pending"
         todos.append(_todo(f"review:{branch.pk}:{year}-{month}", text, url, due, today))
     return todos
 

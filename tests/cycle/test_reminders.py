@@ -107,7 +107,8 @@ def test_reviews_are_due_on_the_schemes_day_and_then_overdue(world):
     _declare(world)
     [due] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 15))
     assert (due.due, due.overdue) == (datetime.date(YEAR, 4, 15), False)
-    assert due.url == reverse("portal:review", args=[world.branch.pk]) + "?period=2026-03"
+    queue = reverse("portal:review", args=[world.branch.pk])
+    assert due.url == f"{queue}?period=2026-03&state=pending"
     [late] = selectors.todo_for(world.committee_member, datetime.date(YEAR, 4, 16))
     assert late.overdue and late.key != due.key
     assert not any("第一党支部" in t for t in _texts(world.outsider, datetime.date(YEAR, 4, 16)))

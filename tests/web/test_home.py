@@ -73,7 +73,8 @@ def test_a_member_sees_decisions_and_the_notices_open_to_objection(
 def test_the_secretary_sees_reviews_and_the_branchs_pages(client, world, on_april_2):
     _declare(world)
     page = _home(client, world.secretary)
-    assert f'href="{reverse("portal:review", args=[world.branch.pk])}?period=2026-03"' in page
+    queue = reverse("portal:review", args=[world.branch.pk])
+    assert f'href="{queue}?period=2026-03&amp;state=pending"' in page
     assert f'id="card-branch-{world.branch.pk}"' in page
     assert reverse("portal:roster", args=[world.branch.pk]) in page
     assert f'id="card-branch-{world.other_branch.pk}"' not in page

@@ -103,7 +103,9 @@ def test_each_role_finds_its_tasks_at_home(page, world, on_april_2, check, size)
     sign_in(page, "secretary")
     expect(page.locator(f"#card-branch-{world.branch.pk}")).to_contain_text("书记")
     page.locator("#todos").get_by_role("link").filter(has_text="待审核").click()
-    expect(page).to_have_url(f"/portal/branch/{world.branch.pk}/review/?period=2026-03&state=pending")
+    expect(page).to_have_url(
+        f"/portal/branch/{world.branch.pk}/review/?period=2026-03&state=pending"
+    )
     page.goto("/")
     check(f"home-secretary-{size}")
 

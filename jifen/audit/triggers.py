@@ -77,16 +77,23 @@ def remove(connection) -> None:
 
 def installed(connection) -> set[str]:
     """Names of the evidence triggers present now."""
+    return trigger_names(connection, EVIDENCE_TABLES)
+
+
+def trigger_names(connection, tables) -> set[str]:
+    """Names of the triggers on `tables` present now (the ledger's tables use it too)."""
+    tables = list(tables)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
                 "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
-                [list(EVIDENCE_TABLES)],
+                [tables],
             )
         else:
+            marks = ", ".join(["%s"] * len(tables))
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
-                list(EVIDENCE_TABLES),
+                f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+                tables,
             )
         return {row[0] for row in cursor.fetchall()}

@@ -5,6 +5,8 @@ On SQLite a migration that rebuilds one of these tables drops its triggers with 
 migration must install them again (tests/ledger/test_triggers.py checks they are there).
 """
 
+from jifen.audit.triggers import trigger_names
+
 APPEND_ONLY_TABLES = ("ledger_entry", "ledger_anchor")
 
 _PG_FUNCTION = """
@@ -53,13 +55,4 @@ def remove(connection) -> None:
 
 def installed(connection) -> set[str]:
     """Names of the append-only triggers present now."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
-                "(SELECT oid FROM pg_class WHERE relname = ANY(%s))",
-                [list(APPEND_ONLY_TABLES)],
-            )
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        return {row[0] for row in cursor.fetchall()}
+    return trigger_names(connection, APPEND_ONLY_TABLES)

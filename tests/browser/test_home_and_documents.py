@@ -209,7 +209,9 @@ def test_the_general_branch_dashboard_ranks_once_and_charts_from_zero(page, worl
     expect(page.locator("#ranking")).to_contain_text("后勤党总支内排名")
     first_ranks = page.locator("#ranking tbody tr td:first-child").all_inner_texts()
     assert first_ranks == ["1", "2"]
-    page.wait_for_function("document.querySelector('[data-chart=trend] canvas') !== null")
+    # A locator wait, not wait_for_function: an expression predicate is eval'ed in the page
+    # when it has to poll, and the page's CSP (script-src 'self') refuses that.
+    page.locator("[data-chart=trend] canvas").wait_for(state="attached")
     low = page.evaluate(
         "echarts.getInstanceByDom(document.querySelector('[data-chart=trend]'))"
         ".getModel().getComponent('yAxis').axis.scale.getExtent()[0]"

@@ -184,6 +184,9 @@ def _free_port() -> int:
 
 def _gunicorn(port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The request log (one JSON line a request) stays on, as in production, but in a file:
+    # the benchmark prints figures only.
+    log = open(Path(os.environ["JIFEN_VAR_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "jifen.wsgi:application"),
@@ -191,7 +194,9 @@ def _gunicorn(port: int) -> subprocess.Popen:
             *("--log-level", "warning", "--chdir", str(ROOT)),
         ],
         env=env,
+        stderr=log,
     )
+    log.close()  # gunicorn holds its own copy
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -200,7 +205,7 @@ def _gunicorn(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("gunicorn did not answer on loopback within 180 s")
+    raise SystemExit(f"gunicorn did not answer on loopback within 180 s; see {log.name}")
 
 
 def _load(port, url, cookie, args, requests=None) -> float:

@@ -160,6 +160,24 @@ def test_branch_dashboard_ranks_and_charts_the_members(client, world):
     assert "vendor/echarts/echarts.min.js" in response.text
 
 
+def test_a_branch_ranking_reads_the_ranks_the_standings_keep(client, world):
+    """One branch's ranking is the standings' own rank: the database does not rank the whole
+    branch again (a window over every member) to show one page of it."""
+    other = MemberFactory(name="王五", branch=world.branch)
+    _entry(world, world.member, 1, "P07", 20)
+    _entry(world, other, 1, "P07", 5)
+    client.force_login(world.secretary)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("insight:dashboard", args=[world.branch.pk]), {"year": YEAR})
+
+    assert [(r.year_rank, r.member.name) for r in response.context["page"]] == [
+        (1, "张三"),
+        (2, "王五"),
+    ]
+    assert not [q["sql"] for q in captured.captured_queries if " OVER (" in q["sql"]]
+
+
 def test_a_general_branch_ranks_its_members_in_one_ranking(client, world):
     """Ranks across both branches (1, 2, 3), each member's branch rank beside it: never the
     branches' own ranks interleaved (1, 1, 2)."""

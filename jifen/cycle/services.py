@@ -440,6 +440,7 @@ def objection_submit(
     kind = _objection_kind(notice, today)
     if not text.strip():
         raise DomainError(_("Say what you object to and why."), code="text_required")
+    _check_current(notice)
     _check_not_filed(notice)
     member = ledger.lock_member(member)
     # The partial unique index one_open_objection_per_member_notice says it in the database.
@@ -465,6 +466,25 @@ def objection_submit(
         answer_due=objection.answer_due.isoformat(),
     )
     return objection
+
+
+def _check_current(notice: Notice) -> None:
+    """An objection is to the notice as posted now, not to a version a correction replaced.
+    The quarter's row is taken first, as a correction that posts a new version takes it, so
+    that no new version comes between this check and the objection."""
+    if notice.quarter_id is None:
+        return
+    Quarter.objects.select_for_update().get(pk=notice.quarter_id)
+    newer = Notice.objects.filter(replaces=notice).first()
+    if newer is not None:
+        raise InvalidState(
+            _(
+                "This notice was replaced by version %(version)s after a correction: "
+                "object to that version."
+            )
+            % {"version": newer.version},
+            code="notice_replaced",
+        )
 
 
 def _check_not_filed(notice: Notice) -> None:

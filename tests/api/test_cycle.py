@@ -1,5 +1,6 @@
 import datetime
 
+from jifen.cycle import selectors as cycle_selectors
 from jifen.cycle import services as cycle
 from jifen.ledger.models import Entry
 from tests.activities.helpers import hold
@@ -48,6 +49,23 @@ def test_an_appeal_after_the_notice_goes_to_the_reviewer(api, world, today):
     assert answered.status_code == 200, answered.json()
     entry = Entry.objects.get(pk=answered.json()["correction_entry"])
     assert (entry.source, entry.month, entry.points) == ("appeal", 2, 2)
+
+
+def test_an_objection_to_a_replaced_version_of_a_notice_is_refused(api, world, today):
+    """After a correction posts the notice again, objections go to the new version: the
+    page offers only that one, and the API refuses the old one by name."""
+    notice = _post_quarter(world, today, 1)
+    member, secretary = api("member"), api("secretary")
+    first = member.post("/api/v1/objections/", {"notice": notice.pk, "text": "漏记加分"})
+    url = f"/api/v1/objections/{first.json()['id']}/answer/"
+    body = {"accept": True, "answer": "补记", "item": world.item("P03").pk, "points": "2.0"}
+    assert secretary.post(url, {**body, "month": 2}).status_code == 200
+
+    stale = member.post("/api/v1/objections/", {"notice": notice.pk, "text": "还有一处"})
+    assert (stale.status_code, stale.json()["code"]) == (409, "notice_replaced")
+    [current] = cycle_selectors.public_notices().filter(replaces=notice)
+    fresh = member.post("/api/v1/objections/", {"notice": current.pk, "text": "还有一处"})
+    assert fresh.status_code == 201, fresh.json()
 
 
 def test_the_year_is_computed_graded_submitted_and_filed(api, world, today):

@@ -41,5 +41,28 @@ def run_parallel(workers: list[Callable[[], object]], *, timeout: float = 60) ->
     return outcomes
 
 
+class Background:
+    """One piece of work started in its own thread while the test's own transaction holds a
+    lock it needs; `join` waits for it and returns its Outcome."""
+
+    def __init__(self, work: Callable[[], object]):
+        self.outcome = Outcome()
+        self.thread = threading.Thread(target=self._run, args=(work,))
+        self.thread.start()
+
+    def _run(self, work: Callable[[], object]) -> None:
+        try:
+            self.outcome.value = work()
+        except BaseException as error:  # reported to the test, which asserts on it
+            self.outcome.error = error
+        finally:
+            connections.close_all()
+
+    def join(self, timeout: float = 60) -> Outcome:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the work did not finish"
+        return self.outcome
+
+
 def same_work(count: int, work: Callable[[int], object]) -> list[Callable[[], object]]:
     return [lambda i=i: work(i) for i in range(count)]

@@ -2,11 +2,14 @@
 one new version, each version built on the one before, and no correction is lost."""
 
 import datetime
+import time
 from decimal import Decimal
 
+from django.db import transaction
+
 from jifen.cycle import services
-from jifen.cycle.models import Notice, RegisterRow, ScoreCorrection
-from tests.concurrency.parallel import run_parallel
+from jifen.cycle.models import Notice, Objection, RegisterRow, ScoreCorrection
+from tests.concurrency.parallel import Background, run_parallel
 from tests.conftest import YEAR
 from tests.cycle.conftest import Cycle
 from tests.factories import MemberFactory, UserFactory
@@ -53,3 +56,38 @@ def test_two_corrections_at_once_post_one_version_each_and_lose_neither(world):
     ]
     assert {c.member_id for c in corrections} == {world.member.pk, other.pk}
     assert set(RegisterRow.objects.values_list("score", flat=True)) == {Decimal("60.7")}
+
+
+def test_an_objection_made_while_a_correction_posts_a_new_version_goes_to_that_version(world):
+    """A member objects to the notice while a correction is posting its next version: the
+    objection waits for the quarter's row, then is refused and names the new version. It never
+    lands on the version the correction replaced."""
+    other = MemberFactory(branch=world.branch, user=UserFactory(), name="王五")
+    notice = Cycle(world).publish()
+    first = services.objection_submit(
+        actor=other.user, notice=notice, text="三月未计分", today=DURING
+    )
+
+    def object_to_the_first_version():
+        return services.objection_submit(
+            actor=world.member_user, notice=notice, text="我也有异议", today=DURING
+        )
+
+    with transaction.atomic():
+        services.objection_answer(
+            actor=world.secretary,
+            objection=first,
+            accept=True,
+            answer="经核实，补记积分",
+            item=world.item("P02"),
+            points=Decimal(2),
+            month=3,
+        )
+        waiting = Background(object_to_the_first_version)
+        time.sleep(1)  # the objection reaches the quarter's row, held until this commits
+
+    outcome = waiting.join()
+    assert getattr(outcome.error, "code", None) == "notice_replaced"
+    assert "第 2 版" in str(outcome.error) or "version 2" in str(outcome.error)
+    assert list(Objection.objects.values_list("member__name", "notice__version")) == [("王五", 1)]
+    assert list(Notice.objects.order_by("version").values_list("version", flat=True)) == [1, 2]

@@ -3,7 +3,7 @@
 The passwords are never stored on the server, not even for the download: the result page
 carries them sealed (encrypted with a key derived from SECRET_KEY, readable for a quarter of an
 hour) and posts them back to be turned into the workbook. A sealed list opens once: its random
-number is then marked as used in the shared database cache, which every app server reads."""
+number is then recorded in the database (services.account_sheet_open)."""
 
 import base64
 import hashlib
@@ -13,10 +13,11 @@ import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core.cache import caches
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from jifen.orgadmin import services
 
 SEALED_SECONDS = 15 * 60
 
@@ -41,11 +42,10 @@ def unseal(user, sealed: str) -> list[list[str]] | None:
         return None
     if payload.get("user") != user.pk:
         return None
-    # add() writes only a key not there yet: of two downloads at once, one gets the list.
-    used = f"account-sheet:{payload['nonce']}"
-    if not caches["pages"].add(used, True, SEALED_SECONDS + 60):
+    rows = payload["rows"]
+    if not services.account_sheet_open(actor=user, nonce=payload["nonce"], accounts=len(rows)):
         return None
-    return payload["rows"]
+    return rows
 
 
 def workbook(rows: list[list[str]]) -> bytes:

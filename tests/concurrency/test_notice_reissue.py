@@ -17,6 +17,19 @@ from tests.factories import MemberFactory, UserFactory
 DURING = datetime.date(YEAR, 4, 9)
 
 
+def accept(world, objection, actor):
+    """Accept the objection with a correction of March that changes the quarter's score."""
+    return services.objection_answer(
+        actor=actor,
+        objection=objection,
+        accept=True,
+        answer="经核实，补记积分",
+        item=world.item("P02"),
+        points=Decimal(2),
+        month=3,
+    )
+
+
 def test_two_corrections_at_once_post_one_version_each_and_lose_neither(world):
     other = MemberFactory(branch=world.branch, user=UserFactory(), name="王五")
     notice = Cycle(world).publish()
@@ -25,19 +38,11 @@ def test_two_corrections_at_once_post_one_version_each_and_lose_neither(world):
         for user in (world.member_user, other.user)
     ]
 
-    def accept(objection, actor):
-        return lambda: services.objection_answer(
-            actor=actor,
-            objection=objection,
-            accept=True,
-            answer="经核实，补记积分",
-            item=world.item("P02"),
-            points=Decimal(2),
-            month=3,
-        )
-
     outcomes = run_parallel(
-        [accept(objections[0], world.secretary), accept(objections[1], world.committee_member)]
+        [
+            lambda: accept(world, objections[0], world.secretary),
+            lambda: accept(world, objections[1], world.committee_member),
+        ]
     )
 
     assert [o.error for o in outcomes] == [None, None]
@@ -74,15 +79,7 @@ def test_an_objection_made_while_a_correction_posts_a_new_version_goes_to_that_v
         )
 
     with transaction.atomic():
-        services.objection_answer(
-            actor=world.secretary,
-            objection=first,
-            accept=True,
-            answer="经核实，补记积分",
-            item=world.item("P02"),
-            points=Decimal(2),
-            month=3,
-        )
+        accept(world, first, world.secretary)
         waiting = Background(object_to_the_first_version)
         time.sleep(1)  # the objection reaches the quarter's row, held until this commits
 

@@ -93,24 +93,38 @@ def _entries(root, branch, members):
 
 
 def _confirm(root, branch, members):
+    """The general meeting is held (planned, attended, closed, its points approved), then
+    confirms the first quarter, as the cycle's services have it."""
+    from django.utils import timezone
+
+    from jifen.activities import services as activities
+    from jifen.activities.enums import Audience, ProposalStatus
+    from jifen.activities.selectors import activity_kinds
     from jifen.cycle import services as cycle
-    from jifen.cycle.enums import MeetingKind
     from jifen.orgs.enums import RoleKind
     from jifen.orgs.services import role_grant
 
     role_grant(actor=root, user=root, organisation=branch, kind=RoleKind.SECRETARY)
-    held_on = datetime.date(YEAR, 4, 8)
-    meeting = cycle.meeting_record(
-        actor=root,
-        branch=branch,
-        held_on=held_on,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[members[0].pk],
-        year=YEAR,
-        quarter=1,
-        today=held_on,
+    starts = timezone.make_aware(datetime.datetime(YEAR, 4, 8, 9))
+    plan = activities.Plan(
+        kind=activity_kinds(branch, YEAR).get(code="general_meeting"),
+        title="第一季度党员大会",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience=Audience.CHOSEN,
+        member_ids=(members[0].pk,),
+        confirms_quarter=1,
     )
-    cycle.quarter_confirm(actor=root, branch=branch, year=YEAR, quarter=1, meeting=meeting)
+    meeting = activities.activity_plan(actor=root, organisation=branch, plan=plan)
+    activities.attendance_tick(
+        actor=root, activity=meeting, member_ids=[members[0].pk], now=meeting.starts_at
+    )
+    activities.activity_close(actor=root, activity=meeting, now=meeting.ends_at)
+    proposed = list(meeting.proposals.filter(status=ProposalStatus.PROPOSED))
+    activities.proposals_decide(actor=root, proposals=proposed, approve=True)
+    cycle.quarter_confirm(
+        actor=root, branch=branch, year=YEAR, quarter=1, meeting=meeting, now=meeting.ends_at
+    )
 
 
 def _timed(label, target, function):

@@ -2,7 +2,7 @@
 
 - the 《党员积分登记表》 of a quarter for a 1,000-member branch to Excel, in both layouts
   (target < 2 s);
-- the same register as PDF for a 50-member branch (target < 3 s);
+- the same register as PDF for a 50-member branch (target <= 1.5 s);
 - a 10,000-row roster import: the checking preview and the import itself (target <= 5 s each);
 - a 100,000-row roster import: run in the request, as small files are, against the requests
   that keep the file and queue its import for the worker (target < 1 s each), and the import
@@ -128,10 +128,11 @@ def _confirm(root, branch, members):
 
 
 def _timed(label, target, function):
+    """Time `function`; `target` reads "< 2" or "≤ 1.5" (seconds), or is None."""
     started = time.perf_counter()
     result = function()
     elapsed = time.perf_counter() - started
-    goal = f"   (target < {target} s)" if target else ""
+    goal = f"   (target {target} s)" if target else ""
     print(f"{label:<58} {elapsed:6.2f} s{goal}")
     return result
 
@@ -186,17 +187,17 @@ def main():
     print(f"database: {os.environ['JIFEN_VAR_DIR']}")
     _timed(
         "register, 1,000 members → Excel, one sheet per member",
-        2,
+        "< 2",
         lambda: _register(root, big, Format.XLSX, Layout.PER_MEMBER),
     )
     _timed(
         "register, 1,000 members → Excel, one table for the branch",
-        2,
+        "< 2",
         lambda: _register(root, big, Format.XLSX, Layout.BRANCH_TABLE),
     )
     pdf = _timed(
         "register, 50 members → PDF (one A4 page each)",
-        3,
+        "≤ 1.5",
         lambda: _register(root, small, Format.PDF, Layout.PER_MEMBER),
     )
     print(f"{'':<58} {len(pdf) // 1024} KiB")
@@ -210,11 +211,13 @@ def main():
     )
     preview = _timed(
         "roster, 10,000 rows: preview (read and checked, nothing written)",
-        5,
+        "≤ 5",
         lambda: services.upload_preview(actor=root, upload=upload),
     )
     report = _timed(
-        "roster, 10,000 rows: import", 5, lambda: services.upload_import(actor=root, upload=upload)
+        "roster, 10,000 rows: import",
+        "≤ 5",
+        lambda: services.upload_import(actor=root, upload=upload),
     )
     print(f"{'':<58} {len(preview.bad_rows)} rows with errors, {report.count(CREATED)} created")
     _large_import(root, names)
@@ -251,15 +254,19 @@ def _large_import(root, names):
     client.force_login(root)
     kept = _timed(
         "roster, 100,000 rows: request that keeps the file",
-        1,
+        "< 1",
         lambda: client.post(
             reverse("exchange:roster_upload"), {"file": SimpleUploadedFile("名册.xlsx", content)}
         ),
     )
     preview = kept["Location"]
-    _timed("roster, 100,000 rows: its page (nothing checked yet)", 1, lambda: client.get(preview))
     _timed(
-        "roster, 100,000 rows: request that queues the import", 1, lambda: client.post(preview, {})
+        "roster, 100,000 rows: its page (nothing checked yet)", "< 1", lambda: client.get(preview)
+    )
+    _timed(
+        "roster, 100,000 rows: request that queues the import",
+        "< 1",
+        lambda: client.post(preview, {}),
     )
     job = Job.objects.get(kind=JobKind.IMPORT)
     _timed(

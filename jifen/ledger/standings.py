@@ -352,7 +352,7 @@ def _write_rows(rows: list[Row]) -> None:
     """One statement executed for all the rows, without the ORM's preparation of each field."""
     if not rows:
         return
-    table = Standing._meta.db_table
+    table = connection.ops.quote_name(Standing._meta.db_table)
     names = Row.__slots__
     sql = (
         f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
@@ -375,7 +375,7 @@ def _copied(name: str) -> str:
 def _copy_rows(group: Shared) -> None:
     """The first member's rows (just written) copied to the group's other members, with the
     ranks a new row has (Row's); _rerank sets them."""
-    table, members = Standing._meta.db_table, Member._meta.db_table
+    table, members = (connection.ops.quote_name(m._meta.db_table) for m in (Standing, Member))
     columns = ", ".join(_copied(name) for name in Row.__slots__)
     first, *others = group.member_ids
     with connection.cursor() as cursor:

@@ -7,6 +7,8 @@ reach `refresh_members` through the signals of jifen.orgs and jifen.schemes (app
 member's rows are computed from the archive under the scheme of each month (the one it was
 locked under, else the newest), with the arithmetic of jifen.schemes.arithmetic; the ranks of
 a branch's rows are computed in SQL, with window functions, over the whole branch at once.
+Members whose rows can only be the same (Shared: a roster import's new members, a branch at a
+time) are computed once and their rows copied in SQL.
 
 Locks: whoever changes a branch's standings first takes the branch's `Ranking` row (after the
 month and the member, README "Dangerous constructs"), in the order of the branches' ids, and

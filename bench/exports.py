@@ -2,7 +2,7 @@
 
 - the 《党员积分登记表》 of a quarter for a 1,000-member branch to Excel, in both layouts
   (target < 2 s);
-- the same register as PDF for a 50-member branch (target < 3 s);
+- the same register as PDF for a 50-member branch (target <= 1.5 s);
 - a 10,000-row roster import: the checking preview and the import itself (target <= 5 s each);
 - a 100,000-row roster import: run in the request, as small files are, against the requests
   that keep the file and queue its import for the worker (target < 1 s each), and the import
@@ -93,31 +93,46 @@ def _entries(root, branch, members):
 
 
 def _confirm(root, branch, members):
+    """The general meeting is held (planned, attended, closed, its points approved), then
+    confirms the first quarter, as the cycle's services have it."""
+    from django.utils import timezone
+
+    from jifen.activities import services as activities
+    from jifen.activities.enums import Audience, ProposalStatus
+    from jifen.activities.selectors import activity_kinds
     from jifen.cycle import services as cycle
-    from jifen.cycle.enums import MeetingKind
     from jifen.orgs.enums import RoleKind
     from jifen.orgs.services import role_grant
 
     role_grant(actor=root, user=root, organisation=branch, kind=RoleKind.SECRETARY)
-    held_on = datetime.date(YEAR, 4, 8)
-    meeting = cycle.meeting_record(
-        actor=root,
-        branch=branch,
-        held_on=held_on,
-        kind=MeetingKind.GENERAL_MEETING,
-        attendee_ids=[members[0].pk],
-        year=YEAR,
-        quarter=1,
-        today=held_on,
+    starts = timezone.make_aware(datetime.datetime(YEAR, 4, 8, 9))
+    plan = activities.Plan(
+        kind=activity_kinds(branch, YEAR).get(code="general_meeting"),
+        title="第一季度党员大会",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience=Audience.CHOSEN,
+        member_ids=(members[0].pk,),
+        confirms_quarter=1,
     )
-    cycle.quarter_confirm(actor=root, branch=branch, year=YEAR, quarter=1, meeting=meeting)
+    meeting = activities.activity_plan(actor=root, organisation=branch, plan=plan)
+    activities.attendance_tick(
+        actor=root, activity=meeting, member_ids=[members[0].pk], now=meeting.starts_at
+    )
+    activities.activity_close(actor=root, activity=meeting, now=meeting.ends_at)
+    proposed = list(meeting.proposals.filter(status=ProposalStatus.PROPOSED))
+    activities.proposals_decide(actor=root, proposals=proposed, approve=True)
+    cycle.quarter_confirm(
+        actor=root, branch=branch, year=YEAR, quarter=1, meeting=meeting, now=meeting.ends_at
+    )
 
 
 def _timed(label, target, function):
+    """Time `function`; `target` reads "< 2" or "≤ 1.5" (seconds), or is None."""
     started = time.perf_counter()
     result = function()
     elapsed = time.perf_counter() - started
-    goal = f"   (target < {target} s)" if target else ""
+    goal = f"   (target {target} s)" if target else ""
     print(f"{label:<58} {elapsed:6.2f} s{goal}")
     return result
 
@@ -172,17 +187,17 @@ def main():
     print(f"database: {os.environ['JIFEN_VAR_DIR']}")
     _timed(
         "register, 1,000 members → Excel, one sheet per member",
-        2,
+        "< 2",
         lambda: _register(root, big, Format.XLSX, Layout.PER_MEMBER),
     )
     _timed(
         "register, 1,000 members → Excel, one table for the branch",
-        2,
+        "< 2",
         lambda: _register(root, big, Format.XLSX, Layout.BRANCH_TABLE),
     )
     pdf = _timed(
         "register, 50 members → PDF (one A4 page each)",
-        3,
+        "≤ 1.5",
         lambda: _register(root, small, Format.PDF, Layout.PER_MEMBER),
     )
     print(f"{'':<58} {len(pdf) // 1024} KiB")
@@ -196,11 +211,13 @@ def main():
     )
     preview = _timed(
         "roster, 10,000 rows: preview (read and checked, nothing written)",
-        5,
+        "≤ 5",
         lambda: services.upload_preview(actor=root, upload=upload),
     )
     report = _timed(
-        "roster, 10,000 rows: import", 5, lambda: services.upload_import(actor=root, upload=upload)
+        "roster, 10,000 rows: import",
+        "≤ 5",
+        lambda: services.upload_import(actor=root, upload=upload),
     )
     print(f"{'':<58} {len(preview.bad_rows)} rows with errors, {report.count(CREATED)} created")
     _large_import(root, names)
@@ -237,15 +254,19 @@ def _large_import(root, names):
     client.force_login(root)
     kept = _timed(
         "roster, 100,000 rows: request that keeps the file",
-        1,
+        "< 1",
         lambda: client.post(
             reverse("exchange:roster_upload"), {"file": SimpleUploadedFile("名册.xlsx", content)}
         ),
     )
     preview = kept["Location"]
-    _timed("roster, 100,000 rows: its page (nothing checked yet)", 1, lambda: client.get(preview))
     _timed(
-        "roster, 100,000 rows: request that queues the import", 1, lambda: client.post(preview, {})
+        "roster, 100,000 rows: its page (nothing checked yet)", "< 1", lambda: client.get(preview)
+    )
+    _timed(
+        "roster, 100,000 rows: request that queues the import",
+        "< 1",
+        lambda: client.post(preview, {}),
     )
     job = Job.objects.get(kind=JobKind.IMPORT)
     _timed(

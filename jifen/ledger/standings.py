@@ -7,6 +7,8 @@ reach `refresh_members` through the signals of jifen.orgs and jifen.schemes (app
 member's rows are computed from the archive under the scheme of each month (the one it was
 locked under, else the newest), with the arithmetic of jifen.schemes.arithmetic; the ranks of
 a branch's rows are computed in SQL, with window functions, over the whole branch at once.
+Members whose rows can only be the same (Shared: a roster import's new members, a branch at a
+time) are computed once and their rows copied in SQL.
 
 Locks: whoever changes a branch's standings first takes the branch's `Ranking` row (after the
 month and the member, README "Dangerous constructs"), in the order of the branches' ids, and
@@ -28,7 +30,7 @@ from django.db.models import Count, Q, Sum
 
 from jifen.ledger.models import Period, Ranking, RankingMonth, Standing
 from jifen.ledger.selectors import month_sums
-from jifen.orgs.models import Organisation, Placement
+from jifen.orgs.models import Member, Organisation, Placement
 from jifen.schemes import arithmetic
 from jifen.schemes.enums import Divisor
 from jifen.schemes.models import Scheme
@@ -82,6 +84,14 @@ class Row:
 
     def values(self) -> tuple:
         return tuple(getattr(self, name) for name in self.__slots__)
+
+    def for_member(self, member_id: int) -> "Row":
+        """The same row for another member."""
+        row = object.__new__(Row)
+        for name, value in zip(self.__slots__, self.values(), strict=True):
+            setattr(row, name, value)
+        row.member_id = member_id
+        return row
 
 
 def year_bounds(year: int) -> Q:
@@ -205,9 +215,24 @@ def _so_far(row: Row, scores: dict[int, Decimal], scheme: Scheme | None) -> None
     )
 
 
-def compute(year: int, scope: Q) -> list[Row]:
+@dataclass
+class Shared:
+    """Members whose rows of the year are the same but for the member, and those rows as
+    computed for the first of them: the same placements, category, exemption and points (the
+    new members of a roster import, a branch at a time) are computed and written once."""
+
+    member_ids: list[int]
+    rows: list[Row]
+
+    def expanded(self) -> list[Row]:
+        others = self.member_ids[1:]
+        return self.rows + [row.for_member(m) for m in others for row in self.rows]
+
+
+def compute_shared(year: int, scope: Q) -> list[Shared]:
     """The rows of every member placed in the year whose placements match `scope` (a filter on
-    Placement), computed from the archive: a few queries, whatever the number of members."""
+    Placement), computed from the archive: a few queries, whatever the number of members, and
+    one computation for members whose rows can only be the same."""
     members = _placements(year, scope)
     if not members:
         return []
@@ -215,11 +240,19 @@ def compute(year: int, scope: Q) -> list[Row]:
     placed = Placement.objects.filter(scope, year_bounds(year)).order_by().values("member_id")
     entries = Q(member_id__in=placed)
     sums = {
-        (member_id, month): values[:4]
+        (member_id, month): tuple(values[:4])
         for member_id, month, *values in month_sums(entries, year)
         if member_id in members
     }
-    return [row for m in members.values() for row in _member_rows(m, year, book, sums)]
+    alike = {}  # everything _member_rows reads of a member but the id → those members
+    for m in members.values():
+        own = tuple(sums.get((m.member_id, month)) for month in MONTHS)
+        alike.setdefault((tuple(m.spans), m.category, m.exempt_reason, own), []).append(m)
+    shared = []
+    for group in alike.values():
+        if rows := _member_rows(group[0], year, book, sums):
+            shared.append(Shared([m.member_id for m in group], rows))
+    return shared
 
 
 # ---------------------------------------------------------------- ranks, in SQL
@@ -292,20 +325,71 @@ def _rerank(branch_id: int, year: int, first_month: int) -> None:
 # ---------------------------------------------------------------- keeping them current
 
 
-def _write(rows: list[Row]) -> None:
-    """Insert the rows, or update the computed columns of those already there: one statement
-    executed for all of them, without the ORM's preparation of each field."""
+# Members sharing their rows (Shared) beyond this many are written by copying the first
+# member's rows in SQL, this many at a time: binding every value of ten thousand members'
+# twelve rows costs more than the database's work.
+_COPIED = 20
+_COPY_BATCH = 900  # member ids bound in one statement: within SQLite's limit of parameters
+
+
+def _write(shared: list[Shared]) -> None:
+    """Insert the rows, or update the computed columns of those already there."""
+    one_by_one = [
+        row
+        for group in shared
+        for row in (group.rows if len(group.member_ids) > _COPIED else group.expanded())
+    ]
+    _write_rows(one_by_one)
+    for group in shared:
+        if len(group.member_ids) > _COPIED:
+            _copy_rows(group)
+
+
+def _on_conflict() -> str:
+    updates = ", ".join(f"{name} = excluded.{name}" for name in COMPUTED)
+    return f"ON CONFLICT (member_id, year, month) DO UPDATE SET {updates}"
+
+
+def _write_rows(rows: list[Row]) -> None:
+    """One statement executed for all the rows, without the ORM's preparation of each field."""
     if not rows:
         return
-    table = Standing._meta.db_table
+    table = connection.ops.quote_name(Standing._meta.db_table)
     names = Row.__slots__
-    updates = ", ".join(f"{name} = excluded.{name}" for name in COMPUTED)
     sql = (
         f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
-        f"ON CONFLICT (member_id, year, month) DO UPDATE SET {updates}"
+        f"{_on_conflict()}"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [row.values() for row in rows])
+
+
+def _copied(name: str) -> str:
+    """What _copy_rows selects for a column."""
+    if name == "member_id":
+        return "member.id"
+    if name in RANKS:
+        value = getattr(Row(), name)
+        return "NULL" if value is None else str(int(value))
+    return f"standing.{name}"
+
+
+def _copy_rows(group: Shared) -> None:
+    """The first member's rows (just written) copied to the group's other members, with the
+    ranks a new row has (Row's); _rerank sets them."""
+    table, members = (connection.ops.quote_name(m._meta.db_table) for m in (Standing, Member))
+    columns = ", ".join(_copied(name) for name in Row.__slots__)
+    first, *others = group.member_ids
+    with connection.cursor() as cursor:
+        for start in range(0, len(others), _COPY_BATCH):
+            ids = others[start : start + _COPY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(Row.__slots__)}) "
+                f"SELECT {columns} FROM {table} AS standing, {members} AS member "
+                f"WHERE standing.member_id = %s AND standing.year = %s "
+                f"AND member.id IN ({', '.join(['%s'] * len(ids))}) {_on_conflict()}",
+                [first, group.rows[0].year, *ids],
+            )
 
 
 def _lock(branch_ids: Iterable[int], year: int) -> None:
@@ -338,20 +422,47 @@ def _refresh(year: int, member_ids: set[int]) -> None:
     )
     _lock({values[0] for values in before.values()} | placed, year)
     # Computed under the lock: what a writer who held it before us committed is read here.
-    rows = compute(year, Q(member_id__in=member_ids))
-    after = {(r.member_id, r.month): r for r in rows}
-    gone = {member_id for member_id, _month in before.keys() - after.keys()}
+    shared = compute_shared(year, Q(member_id__in=member_ids))
+    months = _months(shared)
+    gone = {member_id for member_id, month in before if month not in months.get(member_id, ())}
     Standing.objects.filter(member_id__in=gone, year=year).delete()
-    _write(rows)
-    first = {}  # branch → the first month whose scores changed
-    for key in before.keys() | after.keys():
-        row = after.get(key)
-        now = tuple(getattr(row, name) for name in SCORES) if row else None
-        if now != before.get(key):
-            for branch_id in {values[0] for values in (now, before.get(key)) if values}:
-                first[branch_id] = min(first.get(branch_id, 12), key[1])
-    for branch_id, month in sorted(first.items()):
+    _write(shared)
+    for branch_id, month in sorted(_first_changes(before, shared, months).items()):
         _rerank(branch_id, year, month)
+
+
+def _months(shared: list[Shared]) -> dict[int, frozenset[int]]:
+    """Each member → the months they have rows for."""
+    months = {}
+    for group in shared:
+        months.update(dict.fromkeys(group.member_ids, frozenset(row.month for row in group.rows)))
+    return months
+
+
+def _first_changes(before: dict, shared: list[Shared], months: dict) -> dict[int, int]:
+    """Each branch whose scores changed → the first month they changed in: where a row's
+    scores differ from `before`'s, or a row was added or removed."""
+    first = {}
+
+    def changed(month: int, *scores) -> None:
+        for branch_id in {values[0] for values in scores if values}:
+            first[branch_id] = min(first.get(branch_id, 12), month)
+
+    held = {member_id for member_id, _month in before}
+    for group in shared:
+        now = [(row.month, tuple(getattr(row, name) for name in SCORES)) for row in group.rows]
+        # A member without rows before (as a new member): every row of theirs is new.
+        if any(member_id not in held for member_id in group.member_ids):
+            for month, scores in now:
+                changed(month, scores)
+        for member_id in held.intersection(group.member_ids):
+            for month, scores in now:
+                if scores != (was := before.get((member_id, month))):
+                    changed(month, scores, was)
+    for (member_id, month), was in before.items():
+        if month not in months.get(member_id, ()):
+            changed(month, was)
+    return first
 
 
 def touch(member_id: int, year: int) -> None:
@@ -423,8 +534,9 @@ def _expected(year: int):
     with the group of the branch they are ranked in, so that each group holds whole branches."""
     for chunk in _branch_chunks(year):
         members = Placement.objects.filter(year_bounds(year), branch_id__in=chunk)
-        rows = compute(year, Q(member_id__in=members.values("member_id")))
-        yield [row for row in rows if row.branch_id in chunk]
+        shared = compute_shared(year, Q(member_id__in=members.values("member_id")))
+        # A group's rows are all ranked in one branch.
+        yield [group for group in shared if group.rows[0].branch_id in chunk]
 
 
 @transaction.atomic
@@ -434,9 +546,9 @@ def rebuild() -> int:
     RankingMonth.objects.all().delete()
     for year in scored_years():
         branch_ids = set()
-        for rows in _expected(year):
-            _write(rows)
-            branch_ids |= {row.branch_id for row in rows}
+        for shared in _expected(year):
+            _write(shared)
+            branch_ids |= {group.rows[0].branch_id for group in shared}
         _lock(branch_ids, year)
         for branch_id in sorted(branch_ids):
             _rerank(branch_id, year, 1)
@@ -471,7 +583,8 @@ def differences() -> list[tuple[int | None, int, int, str]]:
     sum of scores (member None)."""
     found = []
     for year in scored_years():
-        for rows in _expected(year):
+        for shared in _expected(year):
+            rows = [row for group in shared for row in group.expanded()]
             _ranked(rows)
             branch_ids = {r.branch_id for r in rows}
             stored = Standing.objects.filter(year=year, branch_id__in=branch_ids)

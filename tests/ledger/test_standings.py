@@ -18,7 +18,7 @@ from jifen.ledger.models import Entry, Standing
 from jifen.orgs import services as orgs
 from jifen.scoring.selectors import branches_year_results
 from tests.conftest import YEAR, YEAR_END
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, valid_id_number
 from tests.scoring.helpers import give
 
 VALUES = ["member_id", "month", *standings.FIELDS]
@@ -141,3 +141,26 @@ def test_a_batch_brings_the_standings_up_to_date_once(world):
     assert marked == 0  # nothing written before the end of the batch
     assert Standing.objects.filter(member__in=members, month=3, performance=2).count() == 10
     assert standings.differences() == []
+
+
+def test_members_added_together_get_the_rows_a_rebuild_makes(world):
+    """A roster import's new members: computed once for each branch and placement, their rows
+    copied in SQL; the same as a rebuild computes member by member, ranks included."""
+    rows = [
+        {
+            "branch": world.branch if n % 3 else world.other_branch,
+            "name": f"党员{n}",
+            "gender": "female",
+            "id_number": valid_id_number(n),
+            "join_date": datetime.date(2020, 7, 1) if n % 2 else datetime.date(YEAR, 5, 1),
+        }
+        for n in range(100, 190)
+    ]
+    added = orgs.member_bulk_create(actor=world.admin, rows=rows)
+    give(world, added[0], 1, "P03", 3)  # no longer the same as the others of its group
+
+    assert standings.differences() == []
+    kept = _snapshot()
+    assert sum(1 for row in kept if row[0] in {m.pk for m in added}) == 90 * 12
+    call_command("rebuild_standings", stdout=None)
+    assert _snapshot() == kept

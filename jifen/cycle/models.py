@@ -124,7 +124,8 @@ class Notice(models.Model):
     # it, so whatever changes a notice saves it (a re-issue included).
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     # A notice is never edited once posted: when an accepted objection or appeal changes a
-    # score, the quarter's notice is posted again as a new version that replaces this one.
+    # score, the quarter's notice (when the year is computed again, the year's) is posted again
+    # as a new version that replaces this one.
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     replaces = models.OneToOneField(
         "self",
@@ -140,10 +141,12 @@ class Notice(models.Model):
         verbose_name_plural = _("public notices")
         ordering = ["-opens_on", "branch_id"]
         constraints = [
+            # One year notice per branch, posted again only as a new version (a recomputed
+            # year after a correction, services._year_notice_reissue).
             models.UniqueConstraint(
-                fields=["branch", "year"],
+                fields=["branch", "year", "version"],
                 condition=models.Q(quarter__isnull=True),
-                name="one_year_notice_per_branch",
+                name="one_year_notice_version_per_branch",
             )
         ]
 

@@ -324,7 +324,7 @@ def _notice_source(branch: Organisation, year: int, quarter: int | None):
     """The quarter row (None for a year notice) and the rows to post."""
     if quarter is None:
         # The year's result row serialises two posts of the year notice; the partial unique
-        # index one_year_notice_per_branch says it in the database too.
+        # index one_year_notice_version_per_branch says it in the database too.
         YearResult.objects.select_for_update().filter(branch=branch, year=year).first()
         if Notice.objects.filter(branch=branch, year=year, quarter__isnull=True).exists():
             raise InvalidState(_("The year's results are already posted."), code="already_posted")
@@ -781,7 +781,52 @@ def year_compute(*, actor, branch: Organisation, year: int) -> YearResult:
         recomputed=not created,
         entries=result.entries_seen,
     )
+    _year_notice_reissue(actor, result)
     return result
+
+
+def _year_notice_reissue(actor, result: YearResult) -> Notice | None:
+    """When the year is computed again after its notice was posted (an accepted objection or
+    appeal corrected a score) and a posted line changed, the year's notice is posted again as a
+    new version replacing the current one, which stays as it was: what the public reads is
+    what the branch submits. The caller holds the year's result row, as posting does."""
+    current = (
+        Notice.objects.filter(branch=result.branch, year=result.year, quarter__isnull=True)
+        .filter(replaced_by__isnull=True)
+        .first()
+    )
+    if current is None:
+        return None
+    rows = _year_notice_rows(result.branch, result.year)
+    posted = current.rows.values_list("member_name", "score", "rank")
+    if sorted(rows) == sorted(posted):
+        return None
+    notice = Notice.objects.create(
+        branch=current.branch,
+        year=current.year,
+        quarter=None,
+        opens_on=current.opens_on,
+        closes_on=current.closes_on,
+        appeals_close_on=current.appeals_close_on,
+        published_by=actor,
+        version=current.version + 1,
+        replaces=current,
+    )
+    NoticeRow.objects.bulk_create(
+        NoticeRow(notice=notice, member_name=name, branch_name=current.branch.name, score=s, rank=r)
+        for name, s, r in rows
+    )
+    log_action(
+        "cycle.notice.reissued",
+        actor=actor,
+        obj=notice,
+        organisation=result.branch,
+        year=result.year,
+        quarter=None,
+        version=notice.version,
+        replaces=current,
+    )
+    return notice
 
 
 def _entries_seen(year_result: YearResult) -> tuple[int, int]:

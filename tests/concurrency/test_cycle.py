@@ -8,7 +8,7 @@ from decimal import Decimal
 from jifen.audit.models import AuditEvent
 from jifen.cycle import services
 from jifen.cycle.enums import QuarterState, YearState
-from jifen.cycle.models import Quarter, RegisterRow, YearResult
+from jifen.cycle.models import Notice, Quarter, RegisterRow, YearResult
 from jifen.declarations import services as declarations
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
@@ -19,9 +19,11 @@ from tests.conftest import YEAR
 from tests.cycle.conftest import (
     FILING_DAY,
     Cycle,
+    appeal_accepted,
     build_year,
     compute,
     finalise_all,
+    post_year_notice,
     propose_veto,
 )
 from tests.factories import MemberFactory, UserFactory
@@ -181,3 +183,21 @@ def test_one_meeting_confirms_only_one_of_two_quarters_confirmed_at_once(world):
     assert sorted(o.error is None for o in outcomes) == [False, True]
     assert {o.error.code for o in outcomes if o.error} == {"meeting_used"}
     assert Quarter.objects.filter(meeting=meeting).count() == 1
+
+
+def test_two_recomputations_after_a_correction_post_the_year_notice_once_more(world):
+    """Two committee members recompute the year at once after an appeal corrected a score:
+    one new version of the year's notice is posted, not two, and it holds the new score."""
+    world = build_year(world, Cycle(world))
+    compute(world)
+    first = post_year_notice(world)
+    appeal_accepted(world, first)
+
+    outcomes = run_parallel([lambda: compute(world), lambda: compute(world)])
+
+    assert [o.error for o in outcomes] == [None, None]
+    versions = list(Notice.objects.filter(quarter=None).order_by("version"))
+    assert [(v.version, v.replaces_id) for v in versions] == [(1, None), (2, first.pk)]
+    score = versions[1].rows.get(member_name="张三").score
+    assert score == first.rows.get(member_name="张三").score + Decimal("0.2")
+    assert AuditEvent.objects.filter(action="cycle.notice.reissued").count() == 1

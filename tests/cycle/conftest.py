@@ -120,6 +120,35 @@ def finalise_all(world, result):
         )
 
 
+def post_year_notice(world):
+    return services.notice_publish(
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        quarter=None,
+        today=datetime.date(YEAR + 1, 1, 12),
+    )
+
+
+def appeal_accepted(world, notice):
+    """张三 appeals the year notice and the parent organisation adds 2 points in December."""
+    appeal = services.objection_submit(
+        actor=world.member_user,
+        notice=notice,
+        text="十二月漏记",
+        today=notice.closes_on + datetime.timedelta(days=1),
+    )
+    services.objection_answer(
+        actor=world.reviewer,
+        objection=appeal,
+        accept=True,
+        answer="补记",
+        item=world.item("P03"),
+        points=d(2),
+        month=12,
+    )
+
+
 def propose_veto(world, member, month=12):
     return declarations.veto_propose(
         actor=world.secretary,

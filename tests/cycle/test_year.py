@@ -4,13 +4,20 @@ import pytest
 
 from jifen.cycle import selectors, services
 from jifen.cycle.enums import HandlingMeasure, YearState
-from jifen.cycle.models import YearResult
+from jifen.cycle.models import Notice, YearResult
 from jifen.errors import DomainError, InvalidState, NotPermitted
 from jifen.ledger import services as ledger
 from jifen.ledger.enums import Source
 from jifen.schemes import services as schemes
 from tests.conftest import YEAR
-from tests.cycle.conftest import FILING_DAY, MEETINGS, compute, finalise_all
+from tests.cycle.conftest import (
+    FILING_DAY,
+    MEETINGS,
+    appeal_accepted,
+    compute,
+    finalise_all,
+    post_year_notice,
+)
 from tests.factories import MemberFactory, d
 
 
@@ -122,6 +129,30 @@ def test_a_year_notice_posts_the_year_scores(year_world):
     )
     assert notice.months == list(range(1, 13))
     assert [r.member_name for r in notice.rows.all()] == ["张三", "赵六", "王五"]
+
+
+def test_a_year_computed_again_after_a_correction_posts_its_notice_again(year_world):
+    """What the public reads is what the branch submits: the recomputed year posts a new
+    version of its notice, and the version it replaces stays as it was posted."""
+    world = year_world
+    compute(world)
+    first = post_year_notice(world)
+    posted = {r.member_name: r.score for r in first.rows.all()}
+    appeal_accepted(world, first)
+
+    compute(world)
+    compute(world)  # nothing changed since: no third version
+
+    second = Notice.objects.get(replaces=first)
+    assert (second.version, second.quarter, second.closes_on) == (2, None, first.closes_on)
+    now = {r.member_name: r.score for r in second.rows.all()}
+    assert now["张三"] == posted["张三"] + d("0.2")  # 2 points in one month of twelve
+    assert {name: s for name, s in now.items() if name != "张三"} == {
+        name: s for name, s in posted.items() if name != "张三"
+    }
+    assert {r.member_name: r.score for r in first.rows.all()} == posted
+    assert Notice.objects.filter(quarter=None).count() == 2
+    assert list(selectors.public_notices(first.closes_on).filter(quarter=None)) == [second]
 
 
 def test_admonition_talks_are_for_the_bottom_of_the_ranking(year_world):

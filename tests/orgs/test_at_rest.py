@@ -10,14 +10,13 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from jifen.orgs.models import Member
 from jifen.orgs.selectors import member_by_id_number
 from tests.factories import valid_id_number
+from tests.migrations import migrate_to, migrate_to_latest
 
 TODAY = datetime.date(2026, 11, 24)
-LATEST = ("orgs", "0005_member_staff_number")
 
 
 def _database_bytes() -> bytes:
@@ -57,43 +56,35 @@ def test_no_demo_id_number_or_phone_is_in_the_database_in_clear(transactional_db
     assert "张三".encode() in content
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    return executor.loader.project_state([target]).apps
-
-
 def _raw():
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, phone, birth_date FROM orgs_member")
         return cursor.fetchone()
 
 
-def test_the_migration_encrypts_existing_rows_and_going_back_decrypts_them(transactional_db):
+def test_the_migration_encrypts_existing_rows_and_going_back_decrypts_them(
+    transactional_db, latest_migrations_afterwards
+):
     number = valid_id_number(5)
-    before = _migrate(("orgs", "0001_initial"))
-    try:
-        branch = before.get_model("orgs", "Organisation").objects.create(
-            name="支部", kind="branch", path="1/"
-        )
-        before.get_model("orgs", "Member").objects.create(
-            name="王五",
-            gender="male",
-            id_number=number,
-            phone="13900000005",
-            birth_date=datetime.date(1990, 3, 1),
-            join_date=datetime.date(2015, 7, 1),
-            branch_id=branch.pk,
-        )
+    before = migrate_to(("orgs", "0001_initial"))
+    branch = before.get_model("orgs", "Organisation").objects.create(
+        name="支部", kind="branch", path="1/"
+    )
+    before.get_model("orgs", "Member").objects.create(
+        name="王五",
+        gender="male",
+        id_number=number,
+        phone="13900000005",
+        birth_date=datetime.date(1990, 3, 1),
+        join_date=datetime.date(2015, 7, 1),
+        branch_id=branch.pk,
+    )
 
-        _migrate(LATEST)
+    migrate_to_latest()
 
-        assert number not in str(_raw()) and "13900000005" not in str(_raw())
-        member = member_by_id_number(number)
-        assert (member.phone, member.birth_date) == ("13900000005", datetime.date(1990, 3, 1))
+    assert number not in str(_raw()) and "13900000005" not in str(_raw())
+    member = member_by_id_number(number)
+    assert (member.phone, member.birth_date) == ("13900000005", datetime.date(1990, 3, 1))
 
-        _migrate(("orgs", "0001_initial"))
-        assert _raw()[:2] == (number, "13900000005")
-    finally:
-        _migrate(LATEST)
+    migrate_to(("orgs", "0001_initial"))
+    assert _raw()[:2] == (number, "13900000005")

@@ -16,6 +16,7 @@ SQLite in a temporary directory, as `make run` serves.
 
 import argparse
 import datetime
+import logging
 import os
 import random
 import re
@@ -45,6 +46,9 @@ if AB is None:
 import django  # noqa: E402
 
 django.setup()
+# The page counts of queries run in this process with the test client: their request lines
+# (jifen/web/logs.py) are not figures. gunicorn's workers keep theirs, in a file.
+logging.getLogger("jifen.request").disabled = True
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

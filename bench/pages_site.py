@@ -6,3 +6,5 @@ from jifen.settings import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.pages_urls"
+# The demo's notifications by email stay in memory: the benchmark prints figures only.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -631,6 +631,27 @@ def _register_update(quarter: Quarter) -> list[tuple[RegisterRow, object]]:
     return changed
 
 
+def _next_version(actor, current: Notice, rows) -> Notice:
+    """Post `current` again as its next version, with the same dates and these rows (name,
+    score, rank); the version it replaces stays as it was posted."""
+    notice = Notice.objects.create(
+        branch=current.branch,
+        year=current.year,
+        quarter=current.quarter,
+        opens_on=current.opens_on,
+        closes_on=current.closes_on,
+        appeals_close_on=current.appeals_close_on,
+        published_by=actor,
+        version=current.version + 1,
+        replaces=current,
+    )
+    NoticeRow.objects.bulk_create(
+        NoticeRow(notice=notice, member_name=name, branch_name=current.branch.name, score=s, rank=r)
+        for name, s, r in rows
+    )
+    return notice
+
+
 def _notice_reissue(actor, quarter: Quarter, objection: Objection) -> Notice | None:
     """After an accepted objection or appeal, post the quarter's notice again with the
     corrected scores, as a new version replacing the current one (which stays as it was), and
@@ -641,21 +662,7 @@ def _notice_reissue(actor, quarter: Quarter, objection: Objection) -> Notice | N
     changed = _register_update(quarter)
     if not changed:
         return None
-    notice = Notice.objects.create(
-        branch=current.branch,
-        year=current.year,
-        quarter=quarter,
-        opens_on=current.opens_on,
-        closes_on=current.closes_on,
-        appeals_close_on=current.appeals_close_on,
-        published_by=actor,
-        version=current.version + 1,
-        replaces=current,
-    )
-    NoticeRow.objects.bulk_create(
-        NoticeRow(notice=notice, member_name=name, branch_name=current.branch.name, score=s, rank=r)
-        for name, s, r in _quarter_notice_rows(quarter)
-    )
+    notice = _next_version(actor, current, _quarter_notice_rows(quarter))
     today = timezone.localdate()
     ScoreCorrection.objects.bulk_create(
         ScoreCorrection(
@@ -801,21 +808,7 @@ def _year_notice_reissue(actor, result: YearResult) -> Notice | None:
     posted = current.rows.values_list("member_name", "score", "rank")
     if sorted(rows) == sorted(posted):
         return None
-    notice = Notice.objects.create(
-        branch=current.branch,
-        year=current.year,
-        quarter=None,
-        opens_on=current.opens_on,
-        closes_on=current.closes_on,
-        appeals_close_on=current.appeals_close_on,
-        published_by=actor,
-        version=current.version + 1,
-        replaces=current,
-    )
-    NoticeRow.objects.bulk_create(
-        NoticeRow(notice=notice, member_name=name, branch_name=current.branch.name, score=s, rank=r)
-        for name, s, r in rows
-    )
+    notice = _next_version(actor, current, rows)
     log_action(
         "cycle.notice.reissued",
         actor=actor,

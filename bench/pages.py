@@ -9,6 +9,11 @@ page, each page as a ratio to the bare view, its SQL query count, and at 2,000 m
 as a ratio to the demo size. Targets: public notice pages ≥ 0.50 of the bare view, member and
 branch pages ≥ 0.25, and each page at 2,000 members within 1.3× of its demo-size cost.
 
+Each reader sends the cookies a browser holds (session and CSRF), so a signed-in page is served
+as the session's kept page (jifen/web/personal.py) after its first view; the rows marked "1st"
+load the same pages rendered on every request (JIFEN_PERSONAL_PAGE_SECONDS=0), as a first view
+or a view after a change is. They have no target and are printed beside the others.
+
 SQLite in a temporary directory, as `make run` serves.
 
     .venv/bin/python bench/pages.py [--seconds 5] [--requests 20000] [--concurrency 8]
@@ -50,10 +55,11 @@ django.setup()
 # (jifen/web/logs.py) are not figures. gunicorn's workers keep theirs, in a file.
 logging.getLogger("jifen.request").disabled = True
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.archive import bulk_chains  # noqa: E402
@@ -153,14 +159,17 @@ def _grow(branch, notice) -> int:
     return count
 
 
-def _cookies() -> dict[str, str]:
+def _cookies() -> dict[str, dict[str, str]]:
+    """Each reader's cookies as a browser holds them after its first page: the session and the
+    CSRF cookie."""
     from django.contrib.auth import get_user_model
 
     cookies = {}
     for username in ("member", "committee", "secretary"):
-        client = Client()
+        client = Client(SERVER_NAME="localhost")
         client.force_login(get_user_model().objects.get(username=username))
-        cookies[username] = client.cookies["sessionid"].value
+        assert client.get("/").status_code == 200
+        cookies[username] = {name: morsel.value for name, morsel in client.cookies.items()}
     return cookies
 
 
@@ -171,7 +180,8 @@ def _queries(pages, cookies) -> dict[str, int]:
     for label, url, user, _target in pages:
         client = Client(SERVER_NAME="localhost")
         if user:
-            client.cookies["sessionid"] = cookies[user]
+            for name, value in cookies[user].items():
+                client.cookies[name] = value
         first = client.get(url)
         assert first.status_code == 200, (url, first.status_code)
         with CaptureQueriesContext(connection) as captured:
@@ -186,8 +196,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _gunicorn(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _gunicorn(port: int, personal_seconds: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "JIFEN_PERSONAL_PAGE_SECONDS": str(personal_seconds),
+    }
     # The request log (one JSON line a request) stays on, as in production, but in a file:
     # the benchmark prints figures only.
     log = open(Path(os.environ["JIFEN_VAR_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115
@@ -219,8 +233,8 @@ def _load(port, url, cookie, args, requests=None) -> float:
     command += ["-n", str(requests)] if requests else ["-t", str(args.seconds)]
     if not requests:
         command += ["-n", str(args.requests)]  # after -t: the limit in requests as well
-    if cookie:
-        command += ["-C", f"sessionid={cookie}"]
+    if cookie:  # one Cookie line: gunicorn joins repeated ones with commas
+        command += ["-C", "; ".join(f"{name}={value}" for name, value in cookie.items())]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, check=True
     ).stdout
@@ -230,11 +244,15 @@ def _load(port, url, cookie, args, requests=None) -> float:
     return float(re.search(r"Requests per second:\s+([\d.]+)", output).group(1))
 
 
-def _measure(pages, args) -> dict[str, tuple[float, int]]:
+def _measure(pages, args, *, rendered: bool = False) -> dict[str, tuple[float, int]]:
+    """Each page's requests/s and query count; `rendered`: with signed-in pages rendered on
+    every request (JIFEN_PERSONAL_PAGE_SECONDS=0), as a session's first view of a page is."""
+    seconds = 0 if rendered else settings.JIFEN_PERSONAL_PAGE_SECONDS
     cookies = _cookies()
-    queries = _queries(pages, cookies)
+    with override_settings(JIFEN_PERSONAL_PAGE_SECONDS=seconds):
+        queries = _queries(pages, cookies)
     port = _free_port()
-    server = _gunicorn(port)
+    server = _gunicorn(port, seconds)
     try:
         results = {}
         for label, url, user, _target in pages:
@@ -251,6 +269,18 @@ def _measure(pages, args) -> dict[str, tuple[float, int]]:
             server.wait()
 
 
+def _first_views(pages) -> list:
+    """The signed-in pages again, rendered: a session's first view of each (no target)."""
+    return [(f"{label}, 1st", url, user, None) for label, url, user, t in pages if t == PERSONAL]
+
+
+def _both(pages, args) -> dict[str, tuple[float, int]]:
+    """Every page as served, and the signed-in pages rendered on every request."""
+    served = _measure(pages, args)
+    first = _measure([pages[0], *_first_views(pages)], args, rendered=True)
+    return served | {label: first[label] for label, *_rest in _first_views(pages)}
+
+
 def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -258,7 +288,7 @@ def _verdict(ok: bool) -> str:
 def _report(pages, demo, big) -> None:
     bare_demo, bare_big = demo[pages[0][0]][0], big[pages[0][0]][0]
     print(
-        f"{'page':<18} {'demo req/s':>10} {'÷ bare':>7} {'SQL':>4}   "
+        f"{'page':<22} {'demo req/s':>10} {'÷ bare':>7} {'SQL':>4}   "
         f"{'2,000 req/s':>11} {'÷ bare':>7} {'SQL':>4}   {'cost ×':>6}   targets"
     )
     for label, _url, _user, target in pages:
@@ -276,7 +306,7 @@ def _report(pages, demo, big) -> None:
                 f"≤ {GROWTH_TARGET}× at 2,000: {_verdict(growth <= GROWTH_TARGET)}"
             )
         print(
-            f"{label:<18} {small_rps:>10,.0f} {small_ratio:>7.2f} {small_sql:>4}   "
+            f"{label:<22} {small_rps:>10,.0f} {small_ratio:>7.2f} {small_sql:>4}   "
             f"{big_rps:>11,.0f} {big_ratio:>7.2f} {big_sql:>4}   {growth:>6.2f}   {verdict}"
         )
 
@@ -290,20 +320,20 @@ def main():
     started = time.perf_counter()
     branch, notice, pages = _demo()
     print(f"database: SQLite in {os.environ['JIFEN_VAR_DIR']}; demo data loaded")
-    demo = _measure(pages, args)
+    demo = _both(pages, args)
     grown = time.perf_counter()
     entries = _grow(branch, notice)
     print(
         f"grown: {branch.name} + {GROWTH:,} members, {entries:,} entries, standings rebuilt "
         f"({time.perf_counter() - grown:.0f} s)"
     )
-    big = _measure(pages, args)
+    big = _both(pages, args)
     print(
         f"gunicorn {WORKERS} sync workers; ab -c {args.concurrency}, at most {args.seconds} s "
         f"and {args.requests:,} requests per page; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    _report(pages, demo, big)
+    _report([*pages, *_first_views(pages)], demo, big)
     print(f"({time.perf_counter() - started:.0f} s in all, {datetime.date.today()})")
 
 

@@ -347,9 +347,19 @@ CACHES = {
         "LOCATION": "jifen_page_cache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # Rendered signed-in pages, one per session and address (jifen/web/personal.py).
+    "personal": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jifen_personal_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 # How long a rendered public page is kept; a changed notice gets a new key at once.
 JIFEN_PUBLIC_PAGE_SECONDS = envint("JIFEN_PUBLIC_PAGE_SECONDS", 86400)
+# How long a signed-in page (a member's scores, a review queue, a dashboard) is kept rendered for
+# the session that asked for it; any change its organisations record gives it a new key at once
+# (jifen/web/personal.py). 0 renders every request.
+JIFEN_PERSONAL_PAGE_SECONDS = envint("JIFEN_PERSONAL_PAGE_SECONDS", 1800)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "jifen.api.authentication.ApiTokenAuthentication",

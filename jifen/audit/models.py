@@ -75,6 +75,9 @@ class AuditEvent(Evidence):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
+        # An organisation's newest event in one index probe: the signed-in pages are kept
+        # rendered until their organisations record a change (jifen/web/personal.py).
+        indexes = [models.Index(fields=["organisation", "id"], name="audit_event_org_newest")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"

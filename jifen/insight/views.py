@@ -17,6 +17,7 @@ from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read, reminders_settle
 from jifen.scoring.selectors import grade_rows
 from jifen.web.pagination import paginate
+from jifen.web.personal import personal_page
 from jifen.web.public import public_page
 
 # Public pages render the navbar that is the same for everyone (base.html).
@@ -94,14 +95,18 @@ def dashboards(request):
 @login_required
 def dashboard(request, pk):
     org = get_object_or_404(selectors.dashboard_organisations(request.user), pk=pk)
-    today = timezone.localdate()
-    form = YearForm(request.GET or None, initial={"year": today.year})
-    year = form.cleaned_data["year"] if form.is_valid() else today.year
-    board = selectors.dashboard(org, year, today)
-    page = paginate(request, board.ranking)
-    grade_rows(page, board.schemes)
-    context = {"board": board, "page": page, "form": form, "charts": charts.chart_data(board)}
-    return render(request, "insight/dashboard.html", context)
+
+    def page():
+        today = timezone.localdate()
+        form = YearForm(request.GET or None, initial={"year": today.year})
+        year = form.cleaned_data["year"] if form.is_valid() else today.year
+        board = selectors.dashboard(org, year, today)
+        rows = paginate(request, board.ranking)
+        grade_rows(rows, board.schemes)
+        context = {"board": board, "page": rows, "form": form, "charts": charts.chart_data(board)}
+        return render(request, "insight/dashboard.html", context)
+
+    return personal_page(request, org, page)
 
 
 @login_required

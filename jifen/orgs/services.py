@@ -330,14 +330,11 @@ def member_transfer(*, actor, member: Member, to_branch: Organisation, on: datet
     member.branch, member.group = to_branch, None
     member.save(update_fields=["branch", "group"])
     members_changed.send(sender=Member, member_ids=[member.pk])
+    moved = {"from_branch": old_branch, "to_branch": to_branch, "on": on.isoformat()}
+    log_action("orgs.member.transferred", actor=actor, obj=member, organisation=to_branch, **moved)
+    # The branch left behind records it too: its roster, ranks and pages changed as well.
     log_action(
-        "orgs.member.transferred",
-        actor=actor,
-        obj=member,
-        organisation=to_branch,
-        from_branch=old_branch,
-        to_branch=to_branch,
-        on=on.isoformat(),
+        "orgs.member.transferred_out", actor=actor, obj=member, organisation=old_branch, **moved
     )
     return member
 

@@ -27,6 +27,7 @@ from jifen.portal.forms import (
 from jifen.portal.views.common import today, work_branch
 from jifen.schemes.enums import ItemCategory
 from jifen.web.pagination import paginate
+from jifen.web.personal import personal_page
 
 # Names of members who have not declared, a page at a time.
 MISSING_PER_PAGE = 200
@@ -85,24 +86,28 @@ def review(request, branch_id: int):
     """The month's declarations, those waiting first, narrowed by state and item; the counts of
     each state are one query, and the page's queries do not grow with its rows."""
     branch = work_branch(request.user, branch_id)
-    year, month = _month(request)
-    filters = ReviewFilterForm(request.GET, items=selectors.review_items(branch, year, month))
-    state, item = filters.chosen()
-    counts = selectors.review_counts(branch, year, month, item)
-    queue = selectors.review_queue(branch, year, month, state=state, item=item)
-    context = {
-        "branch": branch,
-        "year": year,
-        "month": month,
-        "filters": filters,
-        "state": state,
-        "item": item,
-        "counts": counts,
-        "tabs": _state_tabs(request, counts, state),
-        "page": paginate(request, queue),
-        "months": selectors.recent_months(today()),
-    }
-    return render(request, "portal/review.html", context)
+
+    def page():
+        year, month = _month(request)
+        filters = ReviewFilterForm(request.GET, items=selectors.review_items(branch, year, month))
+        state, item = filters.chosen()
+        counts = selectors.review_counts(branch, year, month, item)
+        queue = selectors.review_queue(branch, year, month, state=state, item=item)
+        context = {
+            "branch": branch,
+            "year": year,
+            "month": month,
+            "filters": filters,
+            "state": state,
+            "item": item,
+            "counts": counts,
+            "tabs": _state_tabs(request, counts, state),
+            "page": paginate(request, queue),
+            "months": selectors.recent_months(today()),
+        }
+        return render(request, "portal/review.html", context)
+
+    return personal_page(request, branch, page)
 
 
 @login_required

@@ -24,28 +24,37 @@ from jifen.portal.forms import DeclarationForm, ObjectionForm
 from jifen.portal.models import DeclarationFile
 from jifen.portal.views.common import form_errors, own_member, run, today
 from jifen.web.pagination import paginate
+from jifen.web.personal import personal_page
 
 
 @login_required
 def me(request):
     member = own_member(request.user)
-    context = {
-        "overview": selectors.member_overview(member, today()),
-        "final_grade": selectors.final_grade(member, today().year),
-        "declarations": selectors.member_declarations(member)[:5],
-        "notices": selectors.member_notices(member, today()),
-        "objections": member_objections(member),
-        "objection_form": ObjectionForm(),
-    }
-    return render(request, "portal/me.html", context)
+
+    def page():
+        context = {
+            "overview": selectors.member_overview(member, today()),
+            "final_grade": selectors.final_grade(member, today().year),
+            "declarations": selectors.member_declarations(member)[:5],
+            "notices": selectors.member_notices(member, today()),
+            "objections": member_objections(member),
+            "objection_form": ObjectionForm(),
+        }
+        return render(request, "portal/me.html", context)
+
+    return personal_page(request, member.branch, page)
 
 
 @login_required
 def my_scores(request, year: int):
     member = own_member(request.user)
-    result, months = selectors.member_explanation(member, year, today())
-    context = {"member": member, "year": year, "result": result, "months": months}
-    return render(request, "portal/my_scores.html", context)
+
+    def page():
+        result, months = selectors.member_explanation(member, year, today())
+        context = {"member": member, "year": year, "result": result, "months": months}
+        return render(request, "portal/my_scores.html", context)
+
+    return personal_page(request, member.branch, page)
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = standings.rebuild()
+        # A rebuild repairs rows without a service's audit record, which is what tells a kept
+        # signed-in page that it changed (jifen/web/personal.py): every page is made anew.
+        caches["personal"].clear()
         self.stdout.write(
             _("Standings rebuilt from the archive: %(count)d rows.") % {"count": count}
         )

@@ -1,7 +1,8 @@
 """PDF from the print templates (exchange/pdf/) with WeasyPrint.
 
 Imported with jifen.exchange.exports, so that WeasyPrint (Pango, HarfBuzz, fontconfig: most of
-a second) is loaded when a worker or app server starts rather than in the first PDF it serves."""
+a second) is loaded with the app's views and tasks (when a worker starts, at an app server's
+first request) rather than in the first PDF a process serves."""
 
 import contextlib
 import gc
@@ -18,6 +19,8 @@ _USER_AGENT_SHEET = CSS(filename=Path(__file__).with_name("pdf_ua.css"))
 
 
 class _PrintHTML(HTML):
+    # Where WeasyPrint's HTML takes its user-agent stylesheets from; WeasyPrint's own tests
+    # override it so too.
     def _ua_stylesheets(self, forms=False):
         return [_USER_AGENT_SHEET]
 
@@ -37,8 +40,8 @@ def _collector_paused():
     """Python's cyclic garbage collector off while PDFs are rendered. WeasyPrint makes hundreds
     of thousands of objects (boxes, styles) that live until the PDF is written; the collector
     sees them survive and walks every object of the process again and again, the app's and
-    Django's too: a quarter of a register's time in a server. What WeasyPrint leaves behind is
-    collected once the last render running in the process ends."""
+    Django's too: a fifth of a register's time in a busy process. What WeasyPrint leaves
+    behind is collected as usual once the last render running in the process has ended."""
     global _renders, _collector_was_enabled
     with _renders_lock:
         if _renders == 0:

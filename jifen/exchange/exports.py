@@ -23,7 +23,7 @@ from jifen.audit import selectors as audit_selectors
 from jifen.audit.models import FULL_VALUES, Channel
 from jifen.audit.services import record_access
 from jifen.errors import DomainError, NotPermitted
-from jifen.exchange import conf, printing, rows, selectors
+from jifen.exchange import conf, pdf, printing, rows, selectors
 from jifen.exchange.cells import clean, printable
 from jifen.exchange.enums import Format, Layout
 from jifen.orgs import rules
@@ -495,9 +495,6 @@ def _csv(source: Source, counter: _Counter) -> bytes:
 
 
 def _pdf(source: Source, counter: _Counter) -> bytes:
-    # Imported here: WeasyPrint loads Pango on import, which only PDF exports need.
-    from weasyprint import HTML
-
     # Each cell is paired with whether it is a number, which the template right-aligns.
     sheets = [
         Sheet(s.title, s.header, [_cells(row) for row in counter.rows(s.rows)], s.caption, s.footer)
@@ -507,7 +504,7 @@ def _pdf(source: Source, counter: _Counter) -> bytes:
         source.template,
         {"source": source, "title": source.title(), "sheets": sheets, "now": timezone.now()},
     )
-    return HTML(string=html).write_pdf()
+    return pdf.write(html)
 
 
 def _cells(row: list) -> list[tuple]:

@@ -22,6 +22,7 @@ from jifen.exchange.enums import JobKind, JobState, UploadKind, UploadState
 from jifen.exchange.importers import CREATED, IMPORTERS, UNCHANGED, UPDATED
 from jifen.exchange.models import Job, Upload, Worker
 from jifen.exchange.sheets import Row
+from jifen.ledger import standings
 from jifen.orgs import rules
 from jifen.orgs.enums import RoleKind
 from jifen.schemes.models import Scheme
@@ -151,7 +152,10 @@ def _run(
     for row in report.rows:
         importer.check(row)
         _check_duplicate(row, importer, first_seen)
-    report.outcomes = importer.apply_rows([row for row in report.rows if not row.errors])
+    # The standings of every member the rows change are brought up to date once, at the end:
+    # each branch is ranked once, not once for every member updated in it.
+    with standings.batch():
+        report.outcomes = importer.apply_rows([row for row in report.rows if not row.errors])
     if report.bad_rows and not keep_valid:
         raise ImportRefused(report)
     return report

@@ -12,8 +12,10 @@ from jifen.exchange import services
 from jifen.exchange.enums import UploadKind, UploadState
 from jifen.exchange.importers import CREATED, UNCHANGED, UPDATED
 from jifen.exchange.sheets import FileRefused
+from jifen.ledger import standings
 from jifen.orgs.models import Member
 from jifen.orgs.selectors import member_by_id_number
+from jifen.schemes import services as scheme_services
 from tests.exchange.helpers import ROSTER_HEADER, roster_row, xlsx
 from tests.factories import valid_id_number
 
@@ -117,6 +119,28 @@ def test_a_changed_row_is_updated_through_member_update(world):
     assert (member.phone, member.party_status) == ("13900139000", "probationary")
     event = AuditEvent.objects.filter(action="orgs.member.updated").get()
     assert event.data["fields"] == ["party_status", "phone"]
+
+
+def test_a_file_that_changes_many_members_ranks_their_branch_once(world, monkeypatch):
+    """Each changed category reaches the standings (member_update's signal); the import brings
+    them up to date together at its end, ranking the branch once, as a rebuild would have it."""
+    scheme_services.scheme_update(
+        actor=world.root, scheme=world.scheme, exempt_categories=["retired"]
+    )
+    rows = [roster_row(f"党员{n}", valid_id_number(90010 + n)) for n in range(4)]
+    services.upload_import(actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, rows)))
+    ranked = []
+    real = standings._rerank
+    monkeypatch.setattr(standings, "_rerank", lambda *args: ranked.append(args[0]) or real(*args))
+    changed = [
+        roster_row(f"党员{n}", valid_id_number(90010 + n), 党员类别="离退休") for n in range(4)
+    ]
+    report = services.upload_import(
+        actor=world.admin, upload=_upload(world, xlsx(ROSTER_HEADER, changed))
+    )
+    assert report.count(UPDATED) == 4
+    assert ranked == [world.branch.pk]
+    assert standings.differences() == []
 
 
 def test_a_known_member_of_another_branch_is_not_moved(world):

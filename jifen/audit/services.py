@@ -40,12 +40,9 @@ def log_actions_bulk(
         "actor_name": actor.get_username() if actor else "",
         "client_address": client_address(),
     }
-    names = [*shared, "organisation_id", "object_type", "object_id", "data"]
-    rows = (
-        (*shared.values(), _pk(organisation), *_object(obj), _data(data))
-        for obj, organisation, data in events
-    )
-    return insert_rows(AuditEvent, names, rows)
+    names = ["organisation_id", "object_type", "object_id", "data"]
+    rows = ((_pk(organisation), *_object(obj), _data(data)) for obj, organisation, data in events)
+    return insert_rows(AuditEvent, names, rows, shared)
 
 
 def _user(actor):

@@ -1,6 +1,6 @@
 """Many rows inserted without the ORM's preparation of every value: for the bulk paths where,
-for ten thousand rows, it costs more than the database's work (a roster import's members, their
-placements and audit events)."""
+for ten thousand rows, it costs more than the database's work (the audit events of a roster
+import)."""
 
 from collections.abc import Iterable
 

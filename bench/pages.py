@@ -88,6 +88,9 @@ def _demo():
         notice,
         [
             ("bare Django view", "/bench/bare/", None, None),
+            # The same view for a signed-in reader (session, user, session limits): what any
+            # signed-in page costs before its own work.
+            ("bare, signed in", "/bench/bare/", "member", None),
             ("/notices/", "/notices/", None, PUBLIC),
             ("one notice", f"/notices/{notice.pk}/", None, PUBLIC),
             ("/portal/me/", "/portal/me/", "member", PERSONAL),

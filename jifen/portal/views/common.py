@@ -21,6 +21,15 @@ def own_member(user) -> Member:
     return member
 
 
+def own_branch(user) -> Organisation:
+    """The branch of the user's own member record, without the record: a member's kept pages
+    need only their organisation, and loading a member decrypts its personal data."""
+    branch = Organisation.objects.filter(members__user=user).first()
+    if branch is None:
+        raise Http404("not in the roster")
+    return branch
+
+
 def work_branch(user, branch_id: int) -> Organisation:
     return get_object_or_404(selectors.work_branches(user), pk=branch_id)
 

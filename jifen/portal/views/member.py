@@ -22,16 +22,15 @@ from jifen.orgs.enums import MemberState
 from jifen.portal import selectors, services
 from jifen.portal.forms import DeclarationForm, ObjectionForm
 from jifen.portal.models import DeclarationFile
-from jifen.portal.views.common import form_errors, own_member, run, today
+from jifen.portal.views.common import form_errors, own_branch, own_member, run, today
 from jifen.web.pagination import paginate
 from jifen.web.personal import personal_page
 
 
 @login_required
 def me(request):
-    member = own_member(request.user)
-
     def page():
+        member = own_member(request.user)
         context = {
             "overview": selectors.member_overview(member, today()),
             "final_grade": selectors.final_grade(member, today().year),
@@ -42,19 +41,18 @@ def me(request):
         }
         return render(request, "portal/me.html", context)
 
-    return personal_page(request, member.branch, page)
+    return personal_page(request, own_branch(request.user), page)
 
 
 @login_required
 def my_scores(request, year: int):
-    member = own_member(request.user)
-
     def page():
+        member = own_member(request.user)
         result, months = selectors.member_explanation(member, year, today())
         context = {"member": member, "year": year, "result": result, "months": months}
         return render(request, "portal/my_scores.html", context)
 
-    return personal_page(request, member.branch, page)
+    return personal_page(request, own_branch(request.user), page)
 
 
 @login_required

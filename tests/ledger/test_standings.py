@@ -4,7 +4,6 @@ the year's own computation; verify_standings names a row that differs."""
 
 import datetime
 import random
-from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,7 +18,7 @@ from jifen.orgs import services as orgs
 from jifen.scoring.selectors import branches_year_results
 from tests.conftest import YEAR, YEAR_END
 from tests.factories import MemberFactory, UserFactory, valid_id_number
-from tests.scoring.helpers import give
+from tests.scoring.helpers import give, submitted
 
 VALUES = ["member_id", "month", *standings.FIELDS]
 
@@ -29,18 +28,10 @@ def _snapshot():
 
 
 def _declared(world, member, month, points):
-    declaration = declarations.declaration_submit(
-        actor=member.user,
-        member=member,
-        year=YEAR,
-        month=month,
-        item=world.item("P03"),
-        points=Decimal(points),
-        description="完成支部交办的任务",
-        today=datetime.date(YEAR, month, 20),
-    )
     return declarations.declaration_review(
-        actor=world.secretary, declaration=declaration, decision=Decision.APPROVE
+        actor=world.secretary,
+        declaration=submitted(world, member, month, points),
+        decision=Decision.APPROVE,
     )
 
 

@@ -5,7 +5,6 @@ commendation leaves every kept page equal to a page rendered without the cache."
 
 import datetime
 import re
-from decimal import Decimal
 from io import StringIO
 
 from django.contrib import messages
@@ -34,7 +33,7 @@ from tests.cycle.conftest import (
     post_year_notice,
 )
 from tests.factories import MemberFactory, UserFactory
-from tests.scoring.helpers import give
+from tests.scoring.helpers import give, submitted
 
 # A rendered page's CSRF token is masked anew each time; everything else must be the same.
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
@@ -85,27 +84,13 @@ def _assert_kept_pages_are_current(pages, settings, step):
         assert old == new, (step, url)
 
 
-def _declared(world, member, month, points):
-    declaration = declarations.declaration_submit(
-        actor=member.user,
-        member=member,
-        year=YEAR,
-        month=month,
-        item=world.item("P03"),
-        points=Decimal(points),
-        description="完成支部交办的任务",
-        today=datetime.date(YEAR, month, 20),
-    )
-    return declaration
-
-
 def _steps(world, members):
     """A year's changes, one at a time, through the services."""
     m0, m1 = members
-    submitted = _declared(world, m0, 6, 4)
+    waiting = submitted(world, m0, 6, 4)
     yield "declared"
     declarations.declaration_review(
-        actor=world.secretary, declaration=submitted, decision=Decision.APPROVE
+        actor=world.secretary, declaration=waiting, decision=Decision.APPROVE
     )
     yield "approved"
     give(world, m1, 6, "D05", 2)

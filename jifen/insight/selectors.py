@@ -25,7 +25,7 @@ from jifen.ledger.periods import declaration_window
 from jifen.ledger.selectors import as_of
 from jifen.orgs.enums import OrgKind, RoleKind
 from jifen.orgs.models import Member, Organisation
-from jifen.orgs.rules import visible_organisations
+from jifen.orgs.rules import can_see_organisation, visible_organisations
 from jifen.schemes.arithmetic import round1
 from jifen.schemes.models import Scheme
 from jifen.schemes.selectors import current_scheme
@@ -87,6 +87,15 @@ def dashboard_organisations(user) -> QuerySet[Organisation]:
         kind__in=PARENT_KINDS
     )
     return Organisation.objects.filter(Q(pk__in=branches) | Q(pk__in=parents)).order_by("path")
+
+
+def can_see_dashboard(user, org: Organisation) -> bool:
+    """Whether `org` is one of dashboard_organisations(user), asked of one organisation."""
+    if org.is_branch:
+        return can_see_organisation(user, org)
+    return org.kind in PARENT_KINDS and can_see_organisation(
+        user, org, [RoleKind.REVIEWER, RoleKind.ADMIN]
+    )
 
 
 def branches_under(org: Organisation) -> list[Organisation]:

@@ -4,7 +4,7 @@ to-dos and notifications."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from jifen.errors import DomainError
 from jifen.insight import charts, selectors
 from jifen.notifications.selectors import notifications_for
 from jifen.notifications.services import notification_mark_read, reminders_settle
+from jifen.orgs.models import Organisation
 from jifen.scoring.selectors import grade_rows
 from jifen.web.pagination import paginate
 from jifen.web.personal import personal_page
@@ -94,7 +95,9 @@ def dashboards(request):
 
 @login_required
 def dashboard(request, pk):
-    org = get_object_or_404(selectors.dashboard_organisations(request.user), pk=pk)
+    org = get_object_or_404(Organisation, pk=pk)
+    if not selectors.can_see_dashboard(request.user, org):
+        raise Http404("not a dashboard of the user's")
 
     def page():
         today = timezone.localdate()

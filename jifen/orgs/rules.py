@@ -5,6 +5,7 @@ Every page, endpoint and service asks these functions; none of them decides by i
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from jifen.orgs.enums import OrgKind, RoleKind
@@ -19,7 +20,24 @@ def _holds(user, kinds: Iterable[str], org_ids: list[int]) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Role.objects.filter(user=user, organisation_id__in=org_ids, kind__in=kinds).exists()
+    kinds, org_ids = [str(kind) for kind in kinds], list(org_ids)
+    if not kinds or not org_ids:
+        return False
+    # Asked on every request of every page that shows an organisation, and by every service:
+    # the ORM takes fifteen times longer to build this statement than the database to answer
+    # it, so it is written out (Role.objects.filter(user=user, organisation_id__in=org_ids,
+    # kind__in=kinds).exists()).
+    sql = (
+        f"SELECT 1 FROM {Role._meta.db_table} WHERE user_id = %s"
+        f" AND organisation_id IN ({_marks(org_ids)}) AND kind IN ({_marks(kinds)}) LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *org_ids, *kinds])
+        return cursor.fetchone() is not None
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def can_work_in_branch(user, branch: Organisation) -> bool:
@@ -58,8 +76,10 @@ def can_administer(user, org: Organisation) -> bool:
     return _holds(user, [RoleKind.ADMIN], org.ancestor_ids)
 
 
-def can_see_organisation(user, org: Organisation) -> bool:
-    return _holds(user, ANY_ROLE, org.ancestor_ids)
+def can_see_organisation(user, org: Organisation, kinds: Iterable[str] = ANY_ROLE) -> bool:
+    """Whether `org` is one of visible_organisations(user, kinds), asked of one organisation:
+    a page that shows one checks it in one small query."""
+    return _holds(user, kinds, org.ancestor_ids)
 
 
 def _subtree_q(paths: Iterable[str], field: str) -> Q:

@@ -147,6 +147,11 @@ def work_branches(user) -> QuerySet[Organisation]:
     return org_rules.visible_organisations(user, org_rules.BRANCH_WORK).filter(kind=OrgKind.BRANCH)
 
 
+def is_work_branch(user, org: Organisation) -> bool:
+    """Whether `org` is one of work_branches(user), asked of one organisation."""
+    return org.is_branch and org_rules.can_see_organisation(user, org, org_rules.BRANCH_WORK)
+
+
 def review_orgs(user) -> QuerySet[Organisation]:
     """Parent organisations (党总支/党委) where the user reviews for the branches below."""
     return org_rules.visible_organisations(user, [RoleKind.REVIEWER]).exclude(

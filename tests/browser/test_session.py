@@ -3,9 +3,10 @@ server has ended it, the page goes to the sign-in page."""
 
 import re
 import time
+from importlib import import_module
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
 from playwright.sync_api import expect
 
 from jifen.web import sessions
@@ -26,7 +27,7 @@ def _sign_in(page):
 def _end_on_the_server(page):
     """What thirty minutes without activity would do, without waiting for them."""
     key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
-    session = SessionStore(session_key=key)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
     session[sessions.SEEN] = int(time.time()) - 3600
     session.save()
 

@@ -84,6 +84,21 @@ def test_a_session_begun_on_one_server_continues_on_the_other(cluster):
     } == {cluster.scene["member"]["user"]}
 
 
+def test_a_sign_out_on_one_server_ends_the_session_on_the_other(cluster):
+    """Each server reads sessions through the shared database cache: one that kept its own copy
+    would still let the signed-out session's cookie in."""
+    browser = Browser(cluster)
+    browser.sign_in("member")
+    assert browser.get(reverse("portal:me")).status_code == 200  # the other server reads it
+    cookie = browser.session.cookies.get("sessionid")
+    assert browser.post(reverse("logout")).status_code == 302
+    browser.session.cookies.set("sessionid", cookie)  # kept by another tab, or a thief
+    after = browser.get(reverse("portal:me"))
+
+    assert browser.servers[-2] != browser.servers[-1]
+    assert after.status_code == 302 and after.headers["Location"].startswith(reverse("login"))
+
+
 def _declare(browser: Browser, files: list[tuple[str, bytes]]) -> requests.Response:
     form = browser.get(reverse("portal:declare"))
     token = re.search(r'name="token" value="([^"]+)"', form.text).group(1)

@@ -4,6 +4,8 @@ enforces both, and background requests (the page's own questions) are no activit
 import time
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.urls import reverse
 
 from jifen.audit.models import AuditEvent
@@ -103,3 +105,11 @@ def test_signed_in_pages_carry_the_warning_and_its_script(client, world):
     page = client.get("/")
     assert 'id="session-timeout"' in page.text and 'data-idle="1800"' in page.text
     assert "web/session.js" in page.text
+
+
+def test_a_session_missing_from_its_cache_is_read_from_its_table(signed_in):
+    """The sessions' cache may cull any entry (MAX_ENTRIES): the session lives on in its table."""
+    assert signed_in.get(reverse("password_change")).status_code == 200
+    caches[settings.SESSION_CACHE_ALIAS].clear()
+
+    assert signed_in.get(reverse("password_change")).status_code == 200

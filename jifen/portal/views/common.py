@@ -24,14 +24,16 @@ def own_member(user) -> Member:
 def own_branch(user) -> Organisation:
     """The branch of the user's own member record, without the record: a member's kept pages
     need only their organisation, and loading a member decrypts its personal data."""
-    branch = Organisation.objects.filter(members__user=user).first()
-    if branch is None:
-        raise Http404("not in the roster")
-    return branch
+    return get_object_or_404(Organisation, members__user=user)
 
 
 def work_branch(user, branch_id: int) -> Organisation:
-    return get_object_or_404(selectors.work_branches(user), pk=branch_id)
+    """A branch whose committee pages the user may open, found and checked in two small
+    queries (every one of those pages asks first)."""
+    branch = get_object_or_404(Organisation, pk=branch_id)
+    if not selectors.is_work_branch(user, branch):
+        raise Http404("not a branch the user works in")
+    return branch
 
 
 def review_org(user, org_id: int) -> Organisation:

@@ -1,0 +1,19 @@
+from jifen.insight.selectors import can_see_dashboard, dashboard_organisations
+from tests.orgs.reach import everyone_everywhere
+
+
+def test_one_dashboard_is_allowed_as_the_list_of_dashboards_says(world):
+    users, orgs = everyone_everywhere(world)
+    allowed = set()
+    for user in users:
+        listed = set(dashboard_organisations(user).values_list("pk", flat=True))
+        for org in orgs:
+            assert can_see_dashboard(user, org) == (org.pk in listed), (user, org)
+            if org.pk in listed:
+                allowed.add((user.username, org.name))
+    # Neither everything nor nothing: a party group has no dashboard, and a secretary sees
+    # their own branch's only.
+    assert ("secretary", "第一党支部") in allowed
+    assert ("secretary", "后勤党总支") not in allowed
+    assert ("reviewer", "后勤党总支") in allowed
+    assert not any(org == "第一党小组" for _user, org in allowed)

@@ -1,0 +1,27 @@
+"""Every user of the `world` fixture and every organisation, with a party group and the reaches
+a page of one organisation must get right: a role held above the branch, and an account that
+was switched off with its role still in place."""
+
+from jifen.orgs.enums import OrgKind, RoleKind
+from jifen.orgs.models import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+
+def everyone_everywhere(world) -> tuple[list, list]:
+    group = OrganisationFactory(name="第一党小组", kind=OrgKind.GROUP, parent=world.branch)
+    above = UserFactory(username="general_committee")
+    Role.objects.create(user=above, organisation=world.general, kind=RoleKind.COMMITTEE)
+    switched_off = UserFactory(username="switched_off", is_active=False)
+    Role.objects.create(user=switched_off, organisation=world.branch, kind=RoleKind.SECRETARY)
+    users = [
+        world.root,
+        world.admin,
+        world.reviewer,
+        world.secretary,
+        world.committee_member,
+        world.member_user,
+        world.outsider,
+        above,
+    ]
+    orgs = [world.committee, world.general, world.branch, world.other_branch, group]
+    return users, orgs

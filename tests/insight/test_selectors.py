@@ -1,16 +1,10 @@
 from jifen.insight.selectors import can_see_dashboard, dashboard_organisations
-from tests.orgs.reach import everyone_everywhere
+from tests.orgs.reach import allowed_as_listed
 
 
 def test_one_dashboard_is_allowed_as_the_list_of_dashboards_says(world):
-    users, orgs = everyone_everywhere(world)
-    allowed = set()
-    for user in users:
-        listed = set(dashboard_organisations(user).values_list("pk", flat=True))
-        for org in orgs:
-            assert can_see_dashboard(user, org) == (org.pk in listed), (user, org)
-            if org.pk in listed:
-                allowed.add((user.username, org.name))
+    allowed = allowed_as_listed(world, can_see_dashboard, dashboard_organisations)
+
     # Neither everything nor nothing: a party group has no dashboard, and a secretary sees
     # their own branch's only.
     assert ("secretary", "第一党支部") in allowed

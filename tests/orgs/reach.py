@@ -25,3 +25,18 @@ def everyone_everywhere(world) -> tuple[list, list]:
     ]
     orgs = [world.committee, world.general, world.branch, world.other_branch, group]
     return users, orgs
+
+
+def allowed_as_listed(world, allows, listed) -> set[tuple[str, str]]:
+    """Asserts that `allows(user, org)`, asked of one organisation, answers for every user and
+    organisation what the list `listed(user)` says; returns (username, organisation name) of
+    every pair allowed."""
+    users, orgs = everyone_everywhere(world)
+    allowed = set()
+    for user in users:
+        pks = set(listed(user).values_list("pk", flat=True))
+        for org in orgs:
+            assert allows(user, org) == (org.pk in pks), (user, org)
+            if org.pk in pks:
+                allowed.add((user.username, org.name))
+    return allowed

@@ -357,10 +357,13 @@ CACHES = {
         "LOCATION": "jifen_session_cache",
         "OPTIONS": {"MAX_ENTRIES": 50000},
     },
-    # Rendered signed-in pages, one per session and address (jifen/web/personal.py).
+    # Rendered signed-in pages, one per session and address (jifen/web/personal.py). VERSION
+    # names the entries' form (2: compressed): a new form takes a new version, so that app
+    # servers of two releases, side by side during an upgrade, never read each other's entries.
     "personal": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jifen_personal_page_cache",
+        "VERSION": 2,
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }

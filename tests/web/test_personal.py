@@ -5,10 +5,12 @@ commendation leaves every kept page equal to a page rendered without the cache."
 
 import datetime
 import re
+import zlib
 from io import StringIO
 
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
@@ -267,3 +269,21 @@ def test_no_page_is_kept_when_turned_off(world, settings):
     with CaptureQueriesContext(connection) as queries:
         client.get("/portal/me/")
     assert not any("jifen_personal_page_cache" in q["sql"] for q in queries)
+
+
+def test_a_server_of_this_release_never_reads_an_entry_of_the_last(world, settings):
+    """The release before kept pages uncompressed, under the cache's version 1; during an
+    upgrade its servers and this release's share the table."""
+    settings.JIFEN_PERSONAL_PAGE_SECONDS = 1800
+    client = _client(world.member_user)
+    assert _rendered(client, "/portal/me/")
+    cache = caches["personal"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM jifen_personal_page_cache")
+        (stored,) = cursor.fetchone()
+    key = stored.removeprefix(f":{cache.version}:")
+    entry = cache.get(key)
+    cache.delete(key)
+    cache.set(key, {**entry, "content": zlib.decompress(entry["content"])}, version=1)
+
+    assert _rendered(client, "/portal/me/")

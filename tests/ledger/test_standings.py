@@ -3,22 +3,18 @@ corrections, a transfer and a veto, what the services kept equals a rebuild from
 the year's own computation; verify_standings names a row that differs."""
 
 import datetime
-import random
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from jifen.declarations import services as declarations
-from jifen.declarations.enums import Decision
-from jifen.ledger import services as ledger
 from jifen.ledger import standings
-from jifen.ledger.enums import Source
-from jifen.ledger.models import Entry, Standing
+from jifen.ledger.models import Standing
 from jifen.orgs import services as orgs
 from jifen.scoring.selectors import branches_year_results
 from tests.conftest import YEAR, YEAR_END
-from tests.factories import MemberFactory, UserFactory, valid_id_number
-from tests.scoring.helpers import give, submitted
+from tests.factories import MemberFactory, valid_id_number
+from tests.ledger.helpers import generated_year
+from tests.scoring.helpers import give
 
 VALUES = ["member_id", "month", *standings.FIELDS]
 
@@ -27,45 +23,8 @@ def _snapshot():
     return list(Standing.objects.order_by("member_id", "year", "month").values_list(*VALUES))
 
 
-def _declared(world, member, month, points):
-    return declarations.declaration_review(
-        actor=world.secretary,
-        declaration=submitted(world, member, month, points),
-        decision=Decision.APPROVE,
-    )
-
-
-def _generated_year(world):
-    rng = random.Random(12)
-    members = [
-        MemberFactory(branch=world.branch, user=UserFactory(username=f"m{n}")) for n in range(8)
-    ]
-    members += [MemberFactory(branch=world.other_branch) for _ in range(4)]
-    for month in range(1, 13):
-        for member in members:
-            if member.branch_id == world.branch.pk and member.user_id and rng.random() < 0.5:
-                _declared(world, member, month, rng.choice([2, 3, 4, 5]))
-            if rng.random() < 0.3:
-                give(world, member, month, "D05", rng.choice([1, 2]))
-        if month == 6:
-            # A transfer in the middle of the year: ranked in the new branch from then on.
-            orgs.member_transfer(
-                actor=world.admin,
-                member=members[0],
-                to_branch=world.other_branch,
-                on=datetime.date(YEAR, 6, 16),
-            )
-    for entry in Entry.objects.filter(month__in=[3, 9], category="performance")[:5]:
-        ledger.reverse_entry(
-            actor=world.secretary, entry=entry, reason="更正", source=Source.APPEAL
-        )
-    give(world, members[1], 7, "V01", 0)  # a confirmed veto: the year is 0
-    give(world, members[2], 5, "C01", 6, level="school")
-    return members
-
-
 def test_what_the_services_kept_equals_a_rebuild_and_the_year_computation(world):
-    _generated_year(world)
+    generated_year(world)
     kept = _snapshot()
 
     assert standings.differences() == []

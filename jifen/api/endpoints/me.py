@@ -8,8 +8,13 @@ from rest_framework.response import Response
 
 from jifen.api.endpoints.common import MONTH, YearQuery, own_member, query_params
 from jifen.api.endpoints.scores import EntrySerializer, GradeSerializer, MonthSerializer
+from jifen.ledger.models import Standing
+from jifen.ledger.selectors import as_of, year_standings
+from jifen.ledger.standings import year_bounds
+from jifen.orgs.models import Organisation
+from jifen.schemes.arithmetic import ZERO
 from jifen.schemes.selectors import current_scheme
-from jifen.scoring.selectors import MONTHS, member_entries, member_year_result
+from jifen.scoring.selectors import MONTHS, member_entries, standing_grade
 
 QUARTERS = {q: range(3 * q - 2, 3 * q + 1) for q in range(1, 5)}
 DECIMAL = {"max_digits": 6, "decimal_places": 1}
@@ -54,34 +59,58 @@ class EntryQuery(YearQuery):
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
 
 
-def _year_data(member, year: int) -> dict:
-    result = member_year_result(member, year)
-    if result is None:
+def _ranked_in(member, year: int, rows: dict[int, Standing]) -> Organisation:
+    """The branch the member is ranked in for the year: the one they ended it in."""
+    if rows:
+        return Organisation.objects.get(pk=next(iter(rows.values())).branch_id)
+    # No standings: no scheme applied to the member that year, so there is nothing to score.
+    placement = member.placements.filter(year_bounds(year)).select_related("branch").last()
+    if placement is None:
         raise exceptions.NotFound(_("You belonged to no branch that year."), code="no_result")
-    scheme = current_scheme(result.branch, year)
+    return placement.branch
+
+
+def _month(row: Standing) -> dict:
+    parts = row.month_parts
+    return {"month": row.month, **{name: getattr(parts, name) for name in MONTH_FIELDS}}
+
+
+def _quarter(rows: dict[int, Standing], quarter: int, month: int | None):
+    """The quarter's score at its end, or as it stands in the month shown if that is earlier."""
+    last = min(3 * quarter, month or 0)
+    return rows[last].quarter_score if last >= 3 * quarter - 2 and last in rows else None
+
+
+def _year_data(member, year: int) -> dict:
+    """The year as it stands today, read from the member's standings (jifen.ledger.standings),
+    which hold what the year's computation gives without computing the branch again."""
+    rows = year_standings(member.pk, year)
+    branch = _ranked_in(member, year, rows)
+    scheme = current_scheme(branch, year)
+    month = as_of(year, timezone.localdate())  # None for a year to come
+    row = rows.get(month)
+    year_parts = next(iter(rows.values()), None)  # the same in each of the year's rows
+    grade, grade_flagged = standing_grade(row, scheme) if row else (None, False)
     return {
         "member": member.pk,
         "name": member.name,
-        "branch": result.branch.pk,
-        "branch_name": result.branch.name,
+        "branch": branch.pk,
+        "branch_name": branch.name,
         "year": year,
-        "score": result.score,
-        "rank": result.rank,
-        "grade": {"code": result.grade.code, "name": result.grade.name} if result.grade else None,
-        "grade_flagged": result.grade_flagged,
-        "exempt_reason": result.exempt_reason,
-        "vetoed": result.vetoed,
-        "commendation": result.commendation,
-        "divisor": result.divisor,
+        "score": row.year_score if row else None,
+        "rank": row.year_rank if row else None,
+        "grade": {"code": grade.code, "name": grade.name} if grade else None,
+        "grade_flagged": grade_flagged,
+        "exempt_reason": year_parts.exempt_text if year_parts else "",
+        "vetoed": year_parts.vetoed if year_parts else False,
+        "commendation": year_parts.commendation if year_parts else ZERO,
+        "divisor": row.divisor if row else 0,
         "performance_cap": scheme.performance_cap if scheme else None,
         "commendation_cap": scheme.commendation_cap if scheme else None,
         "months": [
-            {"month": m, **{name: getattr(s, name) for name in MONTH_FIELDS}}
-            for m, s in sorted(result.months.items())
+            _month(rows[m]) for m in sorted(rows) if m <= (month or 0) and rows[m].base is not None
         ],
-        "quarters": [
-            {"quarter": q, "score": result.period_score(months)} for q, months in QUARTERS.items()
-        ],
+        "quarters": [{"quarter": q, "score": _quarter(rows, q, month)} for q in range(1, 5)],
     }
 
 

@@ -474,12 +474,14 @@ def _signature_lines(source: Source) -> tuple[str, str] | None:
 
 
 def _sheet_title(title: str, used: set) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook,
+    where "Li" and "li" are the same name (openpyxl would rename the second one behind our
+    back, and its print area would name a sheet that is not there)."""
     clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:28] or "-"
     unique, number = clean, 2
-    while unique in used:
+    while unique.lower() in used:
         unique, number = f"{clean}_{number}", number + 1
-    used.add(unique)
+    used.add(unique.lower())
     return unique
 
 

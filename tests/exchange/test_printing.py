@@ -76,6 +76,21 @@ def test_the_register_per_member_is_the_printable_form_with_signature_lines(conf
     assert 85 <= width <= 95
 
 
+def test_names_differing_only_in_case_get_sheets_of_their_own(confirmed):
+    """Excel takes "Li" and "li" for one sheet name: each member keeps a sheet, and each
+    sheet's print area names that sheet."""
+    MemberFactory(name="Li", branch=confirmed.branch)
+    MemberFactory(name="li", branch=confirmed.branch)
+    confirm_quarter(confirmed, 2)
+    _content, book = _workbook(
+        confirmed, "register", confirmed.secretary, quarter=2, layout=Layout.PER_MEMBER
+    )
+    names = [name for name in book.sheetnames if name.lower().startswith("li")]
+    assert sorted(names) == ["Li", "li_2"] or sorted(names) == ["Li_2", "li"]
+    for name in names:
+        assert book[name].print_area.startswith(f"'{name}'!")
+
+
 def test_the_year_table_of_the_branch_prints_landscape(confirmed):
     _content, book = _workbook(
         confirmed, "register", confirmed.secretary, quarter=0, layout=Layout.BRANCH_TABLE

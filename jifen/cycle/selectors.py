@@ -38,7 +38,8 @@ from jifen.cycle.models import (
 from jifen.declarations.enums import DeclarationStatus, VetoStatus
 from jifen.declarations.models import Declaration, VetoProposal
 from jifen.ledger import periods
-from jifen.ledger.models import Anchor
+from jifen.ledger.models import Anchor, Standing
+from jifen.ledger.selectors import as_of
 from jifen.notifications.todos import Todo
 from jifen.notifications.todos import todo as _todo
 from jifen.orgs.enums import MemberState, OrgKind, RoleKind
@@ -119,12 +120,42 @@ def register_rows_now(quarter: Quarter) -> list[RegisterRow]:
 
 def register_preview(quarter: Quarter) -> list[RegisterRow]:
     """What the register of a quarter not yet confirmed would hold if it were confirmed now,
-    in ranking order (the ranked first, then the rest by name), each row with its member."""
-    rows = register_rows_now(quarter)
-    members = Member.objects.in_bulk([row.member_id for row in rows])
-    for row in rows:
-        row.member = members[row.member_id]
+    in ranking order (the ranked first, then the rest by name), each row with its member.
+
+    Read from the branch's standings at the quarter's end, or at this month's while the quarter
+    runs (jifen.ledger.standings): what register_rows_now computes from the archive, which
+    confirming copies, without computing the branch on every view of the page."""
+    shown = as_of(quarter.year, timezone.localdate()) or 0
+    months = [m for m in quarter.months if m <= shown]
+    if not months:
+        return []
+    standings = Standing.objects.filter(
+        branch=quarter.branch, year=quarter.year, month__in=months
+    ).select_related("member")
+    by_member: dict[int, dict[int, Standing]] = {}
+    for standing in standings:
+        by_member.setdefault(standing.member_id, {})[standing.month] = standing
+    rows = []
+    for member_rows in by_member.values():
+        if all(member_rows[m].base is None for m in months):
+            continue  # belonged to no scoring branch in the quarter's months so far
+        end = member_rows[months[-1]]
+        rows.append(
+            RegisterRow(
+                quarter=quarter,
+                member=end.member,
+                month_scores=[_month_score(member_rows.get(m)) for m in quarter.months],
+                score=end.quarter_score,
+                rank=end.quarter_rank,
+                exempt_reason=end.exempt_text,
+            )
+        )
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.member.name))
+
+
+def _month_score(standing: Standing | None) -> str | None:
+    score = standing.month_score if standing else None
+    return None if score is None else str(score)
 
 
 def general_meetings(branch: Organisation, year: int | None = None) -> QuerySet[Activity]:

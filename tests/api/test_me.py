@@ -9,9 +9,7 @@ from jifen.schemes.selectors import current_scheme
 from jifen.scoring import selectors as scoring
 from tests.api.conftest import token_client
 from tests.conftest import YEAR
-from tests.factories import MemberFactory, UserFactory
-from tests.ledger.helpers import generated_year
-from tests.scoring.helpers import give
+from tests.ledger.helpers import exempt_member, generated_year
 
 
 def _record(world, item, points, month=3):
@@ -109,11 +107,7 @@ def test_the_year_read_from_the_standings_is_the_years_computation(world, today,
     for every member of a generated year (a transfer, corrections, a veto, a commendation, an
     exempt member) on days through the year and after it, and for a year to come."""
     members = generated_year(world)
-    exempt = MemberFactory(
-        branch=world.branch, exempt_reason="长期病休", user=UserFactory(username="exempt")
-    )
-    for month in (1, 5, 9):
-        give(world, exempt, month, "P03", 4)
+    exempt = exempt_member(world)
     today(day)
     compared = 0
     for member in [*members, exempt]:

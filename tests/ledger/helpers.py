@@ -75,3 +75,13 @@ def generated_year(world):
     give(world, members[1], 7, "V01", 0)  # a confirmed veto: the year is 0
     give(world, members[2], 5, "C01", 6, level="school")
     return members
+
+
+def exempt_member(world):
+    """A member of the first branch exempt by the roster's reason, with points in three months."""
+    member = MemberFactory(
+        branch=world.branch, exempt_reason="长期病休", user=UserFactory(username="exempt")
+    )
+    for month in (1, 5, 9):
+        give(world, member, month, "P03", 4)
+    return member

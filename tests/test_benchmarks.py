@@ -15,7 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench(script: str, *args: str, **env: str) -> str:
+@pytest.fixture
+def bench(tmp_path):
+    """Runs a benchmark; its temporary files (the database, gunicorn's log) go under tmp_path."""
+
+    def run(script: str, *args: str, **env: str) -> str:
+        return _bench(script, args, {"TMPDIR": str(tmp_path), **env})
+
+    return run
+
+
+def _bench(script: str, args, env: dict) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
     finished = subprocess.run(
         [sys.executable, f"bench/{script}", *args],
@@ -29,20 +39,20 @@ def _bench(script: str, *args: str, **env: str) -> str:
     return finished.stdout
 
 
-def test_year_close():
-    out = _bench("year_close.py", "--members", "60", "120", "--rounds", "1")
+def test_year_close(bench):
+    out = bench("year_close.py", "--members", "60", "120", "--rounds", "1")
     assert "scores differing from the SQL by more than 0.1: 0" in out
     assert "120 members: year computation" in out
 
 
-def test_integrity():
-    out = _bench("integrity.py", "--members", "80", "--writes", "20")
+def test_integrity(bench):
+    out = bench("integrity.py", "--members", "80", "--writes", "20")
     assert "committee record" in out and "verify_ledger" in out
 
 
-def test_exports():
+def test_exports(bench):
     # The large import goes to the worker above this many rows, as 100,000 do at full size.
-    out = _bench(
+    out = bench(
         "exports.py",
         "--members",
         "20",
@@ -57,7 +67,7 @@ def test_exports():
 
 
 @pytest.mark.servers
-def test_pages():
-    out = _bench("pages.py", "--members", "30", "--seconds", "1", "--requests", "30")
+def test_pages(bench):
+    out = bench("pages.py", "--members", "30", "--seconds", "1", "--requests", "30")
     assert "grown: " in out and "+ 30 members" in out
     assert "branch dashboard, 1st" in out

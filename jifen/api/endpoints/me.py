@@ -77,8 +77,9 @@ def _month(row: Standing) -> dict:
 
 def _quarter(rows: dict[int, Standing], quarter: int, month: int | None):
     """The quarter's score at its end, or as it stands in the month shown if that is earlier."""
-    last = min(3 * quarter, month or 0)
-    return rows[last].quarter_score if last >= 3 * quarter - 2 and last in rows else None
+    months = QUARTERS[quarter]
+    last = min(months[-1], month or 0)
+    return rows[last].quarter_score if last in months and last in rows else None
 
 
 def _year_data(member, year: int) -> dict:
@@ -110,7 +111,7 @@ def _year_data(member, year: int) -> dict:
         "months": [
             _month(rows[m]) for m in sorted(rows) if m <= (month or 0) and rows[m].base is not None
         ],
-        "quarters": [{"quarter": q, "score": _quarter(rows, q, month)} for q in range(1, 5)],
+        "quarters": [{"quarter": q, "score": _quarter(rows, q, month)} for q in QUARTERS],
     }
 
 
